@@ -1,0 +1,53 @@
+# loopbook: two commands do everything.
+#   make book   create .venv, install, execute every chapter, render the site to _build/html
+#   make test   create .venv, install, run every test (notebooks via nbmake, then tests/)
+# Both reuse .venv; it is rebuilt only when pyproject.toml changes.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# A CPU machine gets a CPU build of torch (a CUDA build is several GB).
+TORCH_CPU_INDEX ?= https://download.pytorch.org/whl/cpu
+TORCH_SPEC      ?= torch>=2.9,<3
+# The CPU build that lies in this kind of machine's local wheel folder.
+TORCH_LOCAL_CPU ?= torch==2.13.0
+
+.PHONY: book test install chromium clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	@if nvidia-smi -L >/dev/null 2>&1; then \
+	  echo "GPU found: installing a CUDA build of torch"; \
+	  $(BIN)/python -m pip install -q "$(TORCH_SPEC)"; \
+	elif command -v curl >/dev/null && curl -fsS -m 5 -o /dev/null "$(TORCH_CPU_INDEX)/torch/"; then \
+	  echo "no GPU: installing a CPU build of torch from $(TORCH_CPU_INDEX)"; \
+	  $(BIN)/python -m pip install -q "$(TORCH_SPEC)" --index-url "$(TORCH_CPU_INDEX)"; \
+	else \
+	  echo "no GPU and $(TORCH_CPU_INDEX) unreachable: installing $(TORCH_LOCAL_CPU) (a local +cpu wheel where pip's find-links has one)"; \
+	  $(BIN)/python -m pip install -q "$(TORCH_LOCAL_CPU)"; \
+	fi
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (loopbook)" >/dev/null
+	@$(BIN)/python -c "import torch; print('torch', torch.__version__, '(CUDA ' + torch.version.cuda + ')' if torch.version.cuda else '(CPU build)')"
+	@touch $@
+
+# Debian's chromium, for the test that opens the built site in a real browser.
+chromium:
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	@chromium --version
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build .
+	@echo "open _build/html/index.html"
+
+test: $(STAMP) chromium
+	$(BIN)/python -m pytest -v
+
+clean:
+	rm -rf _build $(VENV)

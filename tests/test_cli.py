@@ -1,0 +1,27 @@
+"The `loopbook` console script, as a user runs it."
+import subprocess
+
+from conftest import BIN
+from loopbook.models import tiny_checkpoint
+
+
+def run(*args):
+    return subprocess.run([BIN / "loopbook", *args], capture_output=True, text=True, timeout=300)
+
+
+def test_info_lists_components(tmp_path):
+    ckpt = tiny_checkpoint("gemma4-double-wide", tmp_path / "tiny")
+    r = run("info", "--model", str(ckpt))
+    assert r.returncode == 0, r.stderr
+    assert "Adapter(gemma4_text: 4 layers, 384 neurons, 0 experts, 16 heads)" in r.stdout
+
+
+def test_bad_input_gets_one_line_not_a_traceback(tmp_path):
+    r = run("info", "--model", str(tmp_path / "missing"))
+    assert r.returncode == 2
+    assert r.stderr.startswith("loopbook: error: No model at") and "Traceback" not in r.stderr
+
+
+def test_help():
+    r = run("--help")
+    assert r.returncode == 0 and "info" in r.stdout

@@ -1,0 +1,22 @@
+"A fresh install: the built wheel alone gives an importable package and a working console script."
+import os
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def test_wheel_installs_and_imports(tmp_path):
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", tmp_path, ROOT],
+                   check=True, capture_output=True)
+    wheel, = tmp_path.glob("loopbook-*.whl")
+    site = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", site, wheel], check=True,
+                   capture_output=True)
+    probe = ("import loopbook, loopbook.models, loopbook.cli; print(loopbook.__file__); "
+             "raise SystemExit(loopbook.cli.main(['--help']))")
+    r = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True,
+                       env={**os.environ, "PYTHONPATH": str(site)})
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith(str(site)), f"imported the wrong copy: {r.stdout}"
+    assert (site / "bin" / "loopbook").exists(), "the wheel declares no `loopbook` console script"
