@@ -87,7 +87,7 @@ def test_navigation_lists_every_chapter(served, tmp_path):
             f"the navigation does not list {entry}"
 
 
-@pytest.mark.parametrize("entry", [toc_entries()[0], toc_entries()[-1]], ids=["front-page", "chapter"])
+@pytest.mark.parametrize("entry", toc_entries()[:2], ids=["front-page", "first-chapter"])
 def test_screenshot(served, tmp_path, entry):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     png = SCREENSHOTS / f"{entry.replace('/', '_')}.png"

@@ -20,3 +20,6 @@ def test_wheel_installs_and_imports(tmp_path):
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith(str(site)), f"imported the wrong copy: {r.stdout}"
     assert (site / "bin" / "loopbook").exists(), "the wheel declares no `loopbook` console script"
+    assert (site / "loopbook" / "data" / "lists.json").exists(), "the wheel lacks the enumeration data"
+    for name in ("organism", "organism-moe"):
+        assert (site / "loopbook" / "organisms" / name / "model.safetensors").exists(), f"the wheel lacks {name}"
