@@ -25,3 +25,15 @@ def test_bad_input_gets_one_line_not_a_traceback(tmp_path):
 def test_help():
     r = run("--help")
     assert r.returncode == 0 and "info" in r.stdout
+
+
+def test_measure_writes_records_and_summary(tmp_path):
+    r = run("measure", "--model", "organism", "--tasks", "months,planets", "--out", str(tmp_path / "runs.jsonl"),
+            "--json", str(tmp_path / "summary.json"))
+    assert r.returncode == 0, r.stderr
+    assert "overall" in r.stdout and "loop rate" in r.stdout
+    import json
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    for key in ("loop_rate", "n", "ci_low", "ci_high", "coverage"):
+        assert key in summary["overall"] and all(key in t for t in summary["tasks"].values())
+    assert summary["overall"]["n"] == 10 and len((tmp_path / "runs.jsonl").read_text().splitlines()) == 10

@@ -3,11 +3,12 @@ import os
 import subprocess
 import sys
 
-from conftest import ROOT
+from conftest import copy_repo
 
 
 def test_wheel_installs_and_imports(tmp_path):
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", tmp_path, ROOT],
+    source = copy_repo(tmp_path / "source")  # an in-tree build would leave build/ in the repository
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", tmp_path, source],
                    check=True, capture_output=True)
     wheel, = tmp_path.glob("loopbook-*.whl")
     site = tmp_path / "site"

@@ -1,17 +1,12 @@
 "The package is generated from the notebooks: loopbook/*.py must be exactly what nbdev-export makes from nbs/."
 import filecmp
-import shutil
 import subprocess
 
-from conftest import BIN, ROOT
-
-IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", "*.egg-info", ".loopbook-cache")
+from conftest import BIN, ROOT, copy_repo
 
 
 def _copy(tmp_path):
-    copy = tmp_path / "repo"
-    shutil.copytree(ROOT, copy, ignore=IGNORE)
-    return copy
+    return copy_repo(tmp_path / "repo")
 
 
 def test_package_matches_notebooks(tmp_path):
