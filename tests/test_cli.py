@@ -37,3 +37,21 @@ def test_measure_writes_records_and_summary(tmp_path):
     for key in ("loop_rate", "n", "ci_low", "ci_high", "coverage"):
         assert key in summary["overall"] and all(key in t for t in summary["tasks"].values())
     assert summary["overall"]["n"] == 10 and len((tmp_path / "runs.jsonl").read_text().splitlines()) == 10
+
+
+def test_cases_then_attribute(tmp_path):
+    r = run("cases", "--model", "organism", "--tasks", "constellations,pokemon", "--givens", "2",
+            "--out", str(tmp_path / "cases.jsonl"))
+    assert r.returncode == 0, r.stderr
+    import json
+    lines = [json.loads(l) for l in (tmp_path / "cases.jsonl").read_text().splitlines()]
+    assert lines and all({"prefix", "target", "foil"} <= set(l) for l in lines)
+    r = run("attribute", "--model", "organism", "--cases", str(tmp_path / "cases.jsonl"), "--method", "act_grad",
+            "--out", str(tmp_path / "scores.json"))
+    assert r.returncode == 0, r.stderr
+    rows = json.loads((tmp_path / "scores.json").read_text())
+    assert len(rows) == 50 and all(set(row) == {"kind", "layer", "index", "score"} for row in rows)
+    assert rows[0]["score"] >= rows[-1]["score"]
+    r = run("attribute", "--model", "organism", "--cases", str(tmp_path / "cases.jsonl"), "--method", "magic",
+            "--out", str(tmp_path / "x.json"))
+    assert r.returncode == 2 and "Unknown method 'magic'" in r.stderr and "Traceback" not in r.stderr
