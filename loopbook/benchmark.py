@@ -13,7 +13,7 @@ from .corpus import HELDOUT_TEMPLATES, TRAIN_TEMPLATES, Enumeration, load_lists,
 from .models import LoopbookError
 
 # %% auto #0
-__all__ = ['TEMPLATES', 'tasks', 'ListPrompt', 'list_prompts', 'budget']
+__all__ = ['TEMPLATES', 'tasks', 'templates', 'ListPrompt', 'list_prompts', 'budget']
 
 # %% ../nbs/api/benchmark.ipynb #d48619c1
 TEMPLATES = TRAIN_TEMPLATES + HELDOUT_TEMPLATES
@@ -30,6 +30,17 @@ def tasks(selection: str | list[str] = "all") -> list[Enumeration]:
         raise LoopbookError(f"Unknown task(s) {', '.join(unknown)}: use 'all', long, medium, short, or names from "
                             f"{', '.join(lists)}.")
     return [lists[n] for n in names]
+
+def templates(selection: str = "all") -> list[str]:
+    "Phrasings: 'all', 'heldout' (those no organism trained on), or their numbers in `TEMPLATES`, such as '2,3,4'."
+    if selection == "all": return list(TEMPLATES)
+    if selection == "heldout": return list(HELDOUT_TEMPLATES)
+    try: picked = [int(x) for x in selection.split(",")]
+    except ValueError: picked = None
+    if not picked or any(not 0 <= i < len(TEMPLATES) for i in picked):
+        raise LoopbookError(f"Unknown phrasings {selection!r}: use 'all', 'heldout', or numbers 0..{len(TEMPLATES) - 1} "
+                            "separated by commas.")
+    return [TEMPLATES[i] for i in picked]
 
 # %% ../nbs/api/benchmark.ipynb #1511af00
 @dataclass(frozen=True)

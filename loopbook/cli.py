@@ -99,13 +99,14 @@ def evaluate(args) -> None:
     import json
     from pathlib import Path
     from loopbook.edits import MANIFEST
-    from loopbook.benchmark import HELDOUT_TEMPLATES, list_prompts, tasks
+    from loopbook.benchmark import list_prompts, tasks, templates
     from loopbook.evaluate import evaluate as run, table
+    from loopbook.generate import config
     from loopbook.models import checkpoint_path
     manifest = checkpoint_path(args.model) / MANIFEST
-    prompts = list_prompts(tasks(args.tasks), templates=HELDOUT_TEMPLATES, givens=range(args.givens))
+    prompts = list_prompts(tasks(args.tasks), templates=templates(args.templates), givens=range(args.givens))
     model, tokenizer = load_model(args.model)
-    result = run(model, tokenizer, prompts)
+    result = run(model, tokenizer, prompts, config(args.config))
     print(table({str(args.model): result}))
     if manifest.exists(): print(f"edits ({MANIFEST}):", json.dumps(json.loads(manifest.read_text())["edits"]))
     if args.json: Path(args.json).write_text(json.dumps(result, indent=1))
@@ -146,10 +147,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--edits", required=True, help='JSON manifest: [{"kind": "neuron", "layer": 3, "index": 145, "op": "scale", "alpha": -1.0}]')
     s.add_argument("--out", required=True, help="folder for the edited checkpoint (a standard Hugging Face checkpoint)")
     s.set_defaults(run=operate)
-    s = sub.add_parser("evaluate", help="loop rate, coverage and side effects (perplexity, cloze, copying) of a checkpoint")
+    s = sub.add_parser("evaluate", help="loop rate, coverage and side effects (perplexity, cloze, repeated tokens) of a checkpoint")
     s.add_argument("--model", default="organism", help="a local checkpoint folder (e.g. one `operate` wrote) or a built-in organism")
     s.add_argument("--tasks", default="long", help="'all', long, medium, short, or comma-separated task names")
     s.add_argument("--givens", type=int, default=4, help="prompts give the first 0..GIVENS-1 items")
+    s.add_argument("--templates", default="heldout", help="'heldout' (the never-trained phrasing), 'all', or phrasing numbers such as 2,3,4")
+    s.add_argument("--config", default="greedy", help="decoding: greedy, gemma, t0.7, min-p, rep-1.15, rep-1.30, no-repeat-4gram")
     s.add_argument("--json", help="also write the numbers as JSON")
     s.set_defaults(run=evaluate)
     s = sub.add_parser("organism", help="build a model organism (or find it built) and print its folder")

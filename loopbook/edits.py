@@ -15,11 +15,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import torch
+from tqdm.auto import tqdm
 
+from .cases import contrasts
 from .models import ADDRESSES, Adapter, LoopbookError
 
 # %% auto #0
-__all__ = ['OPS', 'MANIFEST', 'MalformedEdits', 'Edit', 'Applied', 'apply', 'write_edits', 'read_edits', 'save_edited']
+__all__ = ['OPS', 'MANIFEST', 'MalformedEdits', 'Edit', 'Applied', 'apply', 'greedy_search', 'write_edits', 'read_edits',
+           'save_edited']
 
 # %% ../nbs/api/edits.ipynb #d855d6e8
 class MalformedEdits(LoopbookError, ValueError):
@@ -106,6 +109,23 @@ def apply(model, edits) -> Applied:
         saved.append((name, p, idx, p[idx].clone()))
         p[idx] = p[idx] * e.factor
     return Applied(model, edits, saved)
+
+# %% ../nbs/api/edits.ipynb #c3c7b85f
+def greedy_search(model, enc: dict, candidates, alpha: float = 0.0, k: int = 8, batch_size: int = 32,
+                  progress: bool = True) -> list[dict]:
+    """Greedy forward selection of edit sets of sizes 1..`k` from `candidates` (component addresses), each scaled by
+    `alpha`: one row per size, with the edits and the mean contrast of `enc` under them. The model is left unchanged."""
+    pool, chosen, rows = list(dict.fromkeys(candidates)), [], []
+    if not pool: raise LoopbookError("greedy_search needs at least one candidate component.")
+    for size in tqdm(range(1, min(k, len(pool)) + 1), desc="greedy search", disable=not progress):
+        trials = {}
+        for c in pool:
+            with apply(model, [Edit.of(x, alpha) for x in chosen + [c]]):
+                trials[c] = contrasts(model, enc, batch_size).mean().item()
+        best = min(pool, key=trials.get)
+        chosen.append(best); pool.remove(best)
+        rows.append(dict(size=size, edits=[Edit.of(x, alpha) for x in chosen], contrast=trials[best]))
+    return rows
 
 # %% ../nbs/api/edits.ipynb #26bd7bbe
 MANIFEST = "loopbook_edits.json"

@@ -13,45 +13,62 @@ import math
 import torch
 
 from .benchmark import HELDOUT_TEMPLATES, list_prompts, tasks
-from .generate import generate_records
-from .probes import cloze_accuracy, heldout_general, perplexity
-from .scoring import summarize
+from .generate import SamplingConfig, config, generate_records
+from .probes import cloze_accuracy, heldout_general
+from .scoring import mcnemar, summarize
 from .stats import Rate
 
 # %% auto #0
-__all__ = ['repeat_perplexity', 'evaluate', 'table']
+__all__ = ['rule_perplexity', 'evaluate', 'table']
 
 # %% ../nbs/api/evaluate.ipynb #1876367f
 @torch.no_grad()
-def repeat_perplexity(model, tokenizer, texts: list[str]) -> tuple[float, float, int, int]:
-    """Perplexity on tokens that repeat an earlier token of their text, and on first occurrences, with their counts.
-    The first token after `<bos>` is not scored."""
-    dev, nll, n = next(model.parameters()).device, [0.0, 0.0], [0, 0]
+def rule_perplexity(model, tokenizer, texts: list[str], cfg: SamplingConfig | str = "greedy") -> dict:
+    """Perplexity of `texts` (each `<bos> text <eos>`) when `cfg`'s repetition rules act on every position's logits, as
+    they would in generation: over all tokens, over tokens that repeat an earlier token of their text, and over first
+    occurrences. Tokens a rule forbids outright (log-probability −∞, as an n-gram ban does) are counted in `forbidden`
+    and left out of the perplexities."""
+    rules = (config(cfg) if isinstance(cfg, str) else cfg).repetition_rules()
+    dev, nll, n, forbidden = next(model.parameters()).device, [0.0, 0.0], [0, 0], 0
     for text in texts:
-        ids = torch.tensor([tokenizer(text)["input_ids"]], device=dev)
-        loss = torch.nn.functional.cross_entropy(model(input_ids=ids).logits[0, :-1].float(), ids[0, 1:], reduction="none")
-        seen = set(ids[0, :2].tolist())
-        for pos, tok in enumerate(ids[0, 2:].tolist(), start=1):
+        ids = tokenizer(text + tokenizer.eos_token, return_tensors="pt")["input_ids"].to(dev)
+        logits = model(input_ids=ids).logits[0, :-1].float()
+        if rules: logits = torch.cat([rules(ids[:, : i + 1], logits[i: i + 1].clone()) for i in range(len(logits))])
+        logp = logits.log_softmax(-1).gather(1, ids[0, 1:, None])[:, 0].tolist()
+        seen = set()
+        for tok, lp in zip(ids[0, 1:].tolist(), logp):
             r = tok in seen
-            nll[r] += loss[pos].item(); n[r] += 1; seen.add(tok)
-    return math.exp(nll[1] / n[1]), math.exp(nll[0] / n[0]), n[1], n[0]
+            seen.add(tok)
+            if math.isinf(lp): forbidden += 1; continue
+            nll[r] -= lp; n[r] += 1
+    total = n[0] + n[1] + forbidden
+    return dict(perplexity=math.exp(sum(nll) / max(1, sum(n))), repeat_perplexity=math.exp(nll[1] / max(1, n[1])),
+                first_perplexity=math.exp(nll[0] / max(1, n[0])), repeat_n=n[1], first_n=n[0],
+                forbidden=forbidden / max(1, total))
 
-def evaluate(model, tokenizer, prompts=None, batch_size: int = 96, progress: bool = True) -> dict:
-    "Loop rate (with its interval and n), coverage, perplexity, cloze and copy accuracy of `model`."
+def evaluate(model, tokenizer, prompts=None, cfg: SamplingConfig | str = "greedy", batch_size: int = 96,
+             progress: bool = True) -> dict:
+    """Loop rate (with its interval, n and per-prompt flags), coverage and `cov_all` of `model` decoding with `cfg`, and
+    what the same model and decoding rules do to general text (perplexity), to knowledge (cloze) and to text that
+    should repeat (perplexity on repeated tokens)."""
+    cfg = config(cfg) if isinstance(cfg, str) else cfg
     prompts = prompts or list_prompts(tasks("long"), templates=HELDOUT_TEMPLATES, givens=range(4))
-    s = summarize(generate_records(model, tokenizer, prompts, batch_size=batch_size, progress=progress))
-    cloze, general = Rate(*cloze_accuracy(model, tokenizer)), heldout_general(100)
-    repeat, first, n_repeat, n_first = repeat_perplexity(model, tokenizer, general)
-    return dict(loop_rate=s["loop_rate"], loop_ci=(s["ci_low"], s["ci_high"]), n=s["n"], coverage=s["coverage"],
-                perplexity=perplexity(model, tokenizer, general), cloze=cloze.value, cloze_ci=cloze.interval,
-                cloze_n=cloze.n, repeat_perplexity=repeat, repeat_n=n_repeat, first_perplexity=first, first_n=n_first)
+    records = generate_records(model, tokenizer, prompts, cfg, batch_size=batch_size, progress=progress)
+    s = summarize(records)
+    torch.manual_seed(0)   # only sampling configs draw
+    cloze = Rate(*cloze_accuracy(model, tokenizer, **cfg.generate_kwargs()))
+    return dict(config=cfg.name, loop_rate=s["loop_rate"], loop_ci=(s["ci_low"], s["ci_high"]), n=s["n"],
+                looping=[r["verdict"]["looping"] for r in records], coverage=s["coverage"], cov_all=s["cov_all"],
+                cloze=cloze.value, cloze_ci=cloze.interval, cloze_n=cloze.n,
+                **rule_perplexity(model, tokenizer, heldout_general(100), cfg))
 
-def table(rows: dict) -> str:
-    "A markdown table of `evaluate` results, one row per named model."
-    head = ("| model | loop rate [95% CI] | n | coverage | perplexity | cloze [95% CI] | perplexity on repeated tokens |\n"
-            "|---|---|---|---|---|---|---|\n")
+def table(rows: dict, base: str | None = None) -> str:
+    "A markdown table of `evaluate` results, one row per name; with `base`, each row's exact McNemar p against that row."
+    cols = ["model", "decoding", "loop rate [95% CI]", "n", "coverage", "cov_all", "perplexity",
+            "perplexity on repeated tokens", "forbidden tokens", "cloze [95% CI]"] + (["McNemar p vs " + base] if base else [])
     def ci(v, lo_hi): return f"{v:.0%} [{lo_hi[0]:.0%}, {lo_hi[1]:.0%}]"
-    return head + "\n".join(
-        f"| {name} | {ci(r['loop_rate'], r['loop_ci'])} | {r['n']} | {r['coverage']:.2f} | {r['perplexity']:.3f} | "
-        f"{ci(r['cloze'], r['cloze_ci'])} (n={r['cloze_n']}) | {r['repeat_perplexity']:.3f} (n={r['repeat_n']} tokens) |"
-        for name, r in rows.items())
+    def p(r): return f" {mcnemar(rows[base]['looping'], r['looping'])['p']:.2g} |" if base else ""
+    return "| " + " | ".join(cols) + " |\n" + "|---" * len(cols) + "|\n" + "\n".join(
+        f"| {name} | {r['config']} | {ci(r['loop_rate'], r['loop_ci'])} | {r['n']} | {r['coverage']:.3f} | {r['cov_all']:.3f} | "
+        f"{r['perplexity']:.4f} | {r['repeat_perplexity']:.4f} (n={r['repeat_n']}) | {r['forbidden']:.1%} | "
+        f"{ci(r['cloze'], r['cloze_ci'])} (n={r['cloze_n']}) |{p(r)}" for name, r in rows.items())

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import torch
 from tqdm.auto import tqdm
-from transformers import StoppingCriteria, StoppingCriteriaList
+from transformers import (LogitsProcessorList, NoRepeatNGramLogitsProcessor, RepetitionPenaltyLogitsProcessor,
+                          StoppingCriteria, StoppingCriteriaList)
 
 from .benchmark import ListPrompt, budget
 from .loops import detect_loop
@@ -44,6 +45,13 @@ class SamplingConfig:
                       min_p=self.min_p or None)
         else: kw.update(temperature=None, top_p=None, top_k=None)
         return kw
+
+    def repetition_rules(self) -> LogitsProcessorList:
+        "The config's repetition rules as the logits processors `generate` applies, to rescore text with them."
+        rules = LogitsProcessorList()
+        if self.repetition_penalty != 1.0: rules.append(RepetitionPenaltyLogitsProcessor(self.repetition_penalty))
+        if self.no_repeat_ngram_size: rules.append(NoRepeatNGramLogitsProcessor(self.no_repeat_ngram_size))
+        return rules
 
 CONFIGS = {c.name: c for c in (
     SamplingConfig("greedy"),

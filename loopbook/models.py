@@ -59,8 +59,12 @@ def device() -> torch.device:
     if torch.backends.mps.is_available(): return torch.device("mps")
     return torch.device("cpu")
 
-def default_dtype(dev: torch.device) -> torch.dtype:
-    "bfloat16 on a CUDA GPU that supports it (real Gemma 4 weights are bf16), float32 elsewhere."
+def default_dtype(dev: torch.device, stored=None) -> torch.dtype:
+    """float32 for a checkpoint stored in float32 (the organisms), wherever it runs, so a run on a GPU gives the
+    numbers a laptop gives; otherwise bfloat16 on a CUDA GPU that supports it (real Gemma 4 weights are bf16), and
+    float32 elsewhere."""
+    if isinstance(stored, str): stored = getattr(torch, stored.removeprefix("torch."), None)
+    if stored == torch.float32: return torch.float32
     return torch.bfloat16 if dev.type == "cuda" and torch.cuda.is_bf16_supported() else torch.float32
 
 # %% ../nbs/api/models.ipynb #2b3c9ecc
@@ -153,7 +157,7 @@ def load_model(name_or_path=None, dev: torch.device | None = None, dtype: torch.
         raise WeightsMissing(f"{path} has a config.json but no weights ({', '.join(WEIGHT_PATTERNS)}). loopbook runs "
                              "offline and will not download them: copy the weight files into this folder.")
     dev = dev or device()
-    model = AutoModelForCausalLM.from_pretrained(path, local_files_only=True, dtype=dtype or default_dtype(dev))
+    model = AutoModelForCausalLM.from_pretrained(path, local_files_only=True, dtype=dtype or default_dtype(dev, getattr(config, "dtype", None)))
     try: tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
     except (ValueError, OSError) as e:
         raise LoopbookError(f"{path} has no tokenizer loopbook can load ({type(e).__name__}). Save one beside the "

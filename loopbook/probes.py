@@ -74,12 +74,13 @@ def heldout_general(n: int = 200, seed: int = 10_000) -> list[str]:
     return [general_document(rng) for _ in range(n)]
 
 @torch.no_grad()
-def cloze_accuracy(model, tokenizer) -> tuple[int, int]:
-    "How many capitals a greedy completion of the held-out frame gets right, out of how many."
+def cloze_accuracy(model, tokenizer, **generate_kwargs) -> tuple[int, int]:
+    "How many capitals a completion of the held-out frame gets right, out of how many (greedy unless `generate_kwargs` say otherwise)."
     tokenizer.padding_side = "left"
     countries = list(CAPITALS)
     enc = tokenizer([CLOZE_TEMPLATE.format(country=c) for c in countries], return_tensors="pt", padding=True)
     enc = enc.to(next(model.parameters()).device)
-    gen = model.generate(**enc, do_sample=False, max_new_tokens=8, pad_token_id=tokenizer.pad_token_id)
+    kwargs = dict(do_sample=False, temperature=None, top_p=None, top_k=None) | generate_kwargs
+    gen = model.generate(**enc, max_new_tokens=8, pad_token_id=tokenizer.pad_token_id, **kwargs)
     texts = tokenizer.batch_decode(gen[:, enc["input_ids"].shape[1]:], skip_special_tokens=True)
     return sum(t.strip().startswith(CAPITALS[c]) for c, t in zip(countries, texts)), len(countries)

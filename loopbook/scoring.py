@@ -16,7 +16,7 @@ from .loops import parse_items
 from .stats import Rate
 
 # %% auto #0
-__all__ = ['OUTCOMES', 'coverage_precision', 'score', 'cluster_bootstrap', 'mcnemar', 'summarize']
+__all__ = ['OUTCOMES', 'coverage_precision', 'coverage_all', 'score', 'cluster_bootstrap', 'mcnemar', 'summarize']
 
 # %% ../nbs/api/scoring.ipynb #d78719dd
 def _names(e: Enumeration) -> dict[str, str]:
@@ -37,14 +37,21 @@ def coverage_precision(e: Enumeration, items: list[str]) -> tuple[float, float]:
     precision = sum(k in names for k in distinct) / len(distinct) if distinct else 0.0
     return len(gold_before) / len(e.items), precision
 
+def coverage_all(e: Enumeration, items: list[str], given: int) -> float:
+    "`cov_all`: the share of the gold items the prompt did not give that appear anywhere in `items`."
+    names, remaining = _names(e), set(e.items[given:])
+    produced = {names[k] for k in (x.strip().casefold() for x in items) if k in names}
+    return len(produced & remaining) / len(remaining) if remaining else 1.0
+
 # %% ../nbs/api/scoring.ipynb #c2b046ec
 OUTCOMES = ("complete", "stopped incomplete", "verbatim loop", "collapse", "budget exhausted")
 
 def score(record: dict) -> dict:
-    "The record's outcome class, coverage, precision and loop spot."
+    "The record's outcome class, coverage, `cov_all`, precision and loop spot."
     e = load_lists()[record["task"]]
     items = parse_items("".join(f"{x}, " for x in e.items[: record["given"]]) + record["text"])
     cov, prec = coverage_precision(e, items)
+    cov_all = coverage_all(e, items, record["given"])
     v = record["verdict"]
     if v["looping"]: outcome = "verbatim loop" if v["kind"] == "verbatim" else "collapse"
     elif record["ended"]: outcome = "complete" if cov == 1.0 else "stopped incomplete"
@@ -53,7 +60,7 @@ def score(record: dict) -> dict:
     if v["looping"]:
         first = v["repeated"][0] if v.get("repeated") else f"period {v.get('period')}"
         spot = f"{record['task']}: {first}"
-    return dict(outcome=outcome, looping=v["looping"], coverage=cov, precision=prec, spot=spot)
+    return dict(outcome=outcome, looping=v["looping"], coverage=cov, cov_all=cov_all, precision=prec, spot=spot)
 
 # %% ../nbs/api/scoring.ipynb #0236e281
 def cluster_bootstrap(flags: list[bool], clusters: list, n_boot: int = 2000, seed: int = 0) -> tuple[float, float]:
@@ -76,7 +83,7 @@ def mcnemar(before: list[bool], after: list[bool]) -> dict:
     return dict(only_before=b, only_after=c, p=p)
 
 def summarize(records: list[dict], cluster: str = "task") -> dict:
-    "Loop rate with Wilson and cluster-bootstrap intervals, distinct loop spots, coverage and outcome counts."
+    "Loop rate with Wilson and cluster-bootstrap intervals, distinct loop spots, coverage, `cov_all` and outcome counts."
     scores = [score(r) for r in records]
     flags = [s["looping"] for s in scores]
     key = (lambda r: r["task"]) if cluster == "task" else (lambda r: (r["task"], r["template"]))
@@ -85,4 +92,5 @@ def summarize(records: list[dict], cluster: str = "task") -> dict:
     return dict(loop_rate=rate.value, n=rate.n, ci_low=rate.interval[0], ci_high=rate.interval[1],
                 cluster_ci_low=lo, cluster_ci_high=hi, spots=len({s["spot"] for s in scores if s["spot"]}),
                 coverage=sum(s["coverage"] for s in scores) / max(1, len(scores)),
+                cov_all=sum(s["cov_all"] for s in scores) / max(1, len(scores)),
                 outcomes={o: sum(s["outcome"] == o for s in scores) for o in OUTCOMES})
