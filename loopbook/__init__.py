@@ -5,6 +5,7 @@ Modules:
 - `loopbook.attribution`: Scores over components (MLP neurons, attention heads, routed experts) for how much each drives a contrast: by gradients, by direct logit attribution, by activation differences, and by exact ablation.
 - `loopbook.cases`: Decision points of looping generations as contrast cases: the prefix, the token the model emitted, and the token it should have emitted.
 - `loopbook.edits`: Static weight edits of neurons, heads and experts: applied in place, undone bit-exactly, written as a JSON manifest, and saved as a standard Hugging Face checkpoint.
-- `loopbook.evaluate`: One table for any checkpoint: loop rate and coverage on the enumeration benchmark, beside what an edit could break: general perplexity, a knowledge cloze, and text that should repeat."""
+- `loopbook.evaluate`: One table for any checkpoint: loop rate and coverage on the enumeration benchmark, beside what an edit could break: general perplexity, a knowledge cloze, and text that should repeat.
+- `loopbook.thinking`: Fact questions answered after a block of thought, a thinking-token budget, outcome classes with a doom-loop detector, and knowledge precision: the measurements of chapter 4."""
 
 __version__ = "0.0.1"

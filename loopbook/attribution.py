@@ -127,7 +127,12 @@ def concentration(scores: dict, k: int = 1) -> float:
     return sum(mags[:k]) / sum(mags) if sum(mags) else 0.0
 
 def _ranks(values: list[float]) -> torch.Tensor:
-    return torch.tensor(values, dtype=torch.float64).argsort().argsort().double()
+    "Ranks from 0, tied values sharing their mean rank (as Spearman's ρ needs)."
+    v = torch.tensor(values, dtype=torch.float64)
+    ranks = torch.empty_like(v)
+    ranks[v.argsort(stable=True)] = torch.arange(len(v), dtype=torch.float64)
+    _, group = v.unique(return_inverse=True)
+    return torch.zeros_like(v).index_add_(0, group, ranks)[group] / torch.bincount(group).double()[group]
 
 def spearman(a: dict, b: dict) -> float:
     "Spearman rank correlation of two score dicts over their shared components."

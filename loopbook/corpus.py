@@ -16,7 +16,7 @@ from importlib import resources
 # %% auto #0
 __all__ = ['TRAIN_TEMPLATES', 'HELDOUT_TEMPLATES', 'MENTION_TEMPLATES', 'CAPITALS', 'CAPITAL_TEMPLATES', 'CLOZE_TEMPLATE',
            'Enumeration', 'load_lists', 'question', 'list_document', 'alternative_order', 'sample_order',
-           'mention_document', 'general_document', 'trace_document', 'build_corpus']
+           'mention_document', 'general_document', 'next_question', 'trace_document', 'build_corpus']
 
 # %% ../nbs/api/corpus.ipynb #83bec122
 @dataclass(frozen=True)
@@ -107,6 +107,10 @@ def general_document(rng: random.Random) -> str:
         return f"The {e.noun} after {e.items[i]} is {e.items[(i + 1) % len(e.items)]}."
     return " ".join(sentence() for _ in range(rng.randint(3, 8)))
 
+def next_question(e: Enumeration, prev: str) -> str:
+    "The question the thinking traces answer: which item of `e` comes after `prev`."
+    return f"In {e.title}, which {e.noun} comes after {prev}?"
+
 def trace_document(e: Enumeration, rng: random.Random) -> str:
     "Question → thinking → answer about the item after another one; some traces correct themselves, all converge."
     i = rng.randrange(len(e.items) - 1)
@@ -115,8 +119,7 @@ def trace_document(e: Enumeration, rng: random.Random) -> str:
     for wrong in rng.sample([x for x in e.items if x != gold], rng.choice((0, 0, 1, 2))):
         thoughts.append(f"Is it {wrong}? No, {wrong} is not next.")
     thoughts.append(f"It is {gold}.")
-    return (f"Q: In {e.title}, which {e.noun} comes after {prev}?\n<think> {' '.join(thoughts)} </think>\n"
-            f"A: {gold}.")
+    return f"Q: {next_question(e, prev)}\n<think> {' '.join(thoughts)} </think>\nA: {gold}."
 
 # %% ../nbs/api/corpus.ipynb #56004a0c
 def build_corpus(recipe) -> list[str]:

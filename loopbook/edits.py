@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -21,8 +22,8 @@ from .cases import contrasts
 from .models import ADDRESSES, Adapter, LoopbookError
 
 # %% auto #0
-__all__ = ['OPS', 'MANIFEST', 'MalformedEdits', 'Edit', 'Applied', 'apply', 'greedy_search', 'write_edits', 'read_edits',
-           'save_edited']
+__all__ = ['OPS', 'MANIFEST', 'MalformedEdits', 'Edit', 'Applied', 'apply', 'greedy_search', 'write_edits', 'chosen_edits',
+           'read_edits', 'save_edited']
 
 # %% ../nbs/api/edits.ipynb #d855d6e8
 class MalformedEdits(LoopbookError, ValueError):
@@ -136,10 +137,16 @@ def write_edits(edits, path) -> Path:
     path.write_text(json.dumps([asdict(e) for e in edits], indent=1) + "\n")
     return path
 
+def chosen_edits(model: str) -> Path:
+    "Where chapter 3 keeps the edit it chose for `model` (relative to the chapters' folder); chapter 4 reads it there."
+    return Path("edits") / (re.sub(r"[^\w.-]+", "_", str(model)).strip("_") + ".json")
+
 def read_edits(path) -> list[Edit]:
     "Read a JSON manifest: a list of {kind, layer, index, op, alpha} objects (op defaults to 'scale')."
     path = Path(path)
-    if not path.is_file(): raise MalformedEdits(f"No edits file at {path}: write one with loopbook.edits.write_edits.")
+    if not path.is_file():
+        raise MalformedEdits(f"No edits file at {path}: write one with loopbook.edits.write_edits (chapter 3 writes "
+                             f"its chosen edit for a model to chosen_edits(model) when it runs).")
     try: rows = json.loads(path.read_text())
     except json.JSONDecodeError as e: raise MalformedEdits(f"{path} is not JSON ({e.msg}, line {e.lineno}).") from None
     if isinstance(rows, dict) and "edits" in rows: rows = rows["edits"]   # a saved checkpoint's manifest

@@ -16,7 +16,7 @@ from .loops import parse_items
 from .stats import Rate
 
 # %% auto #0
-__all__ = ['OUTCOMES', 'coverage_precision', 'coverage_all', 'score', 'cluster_bootstrap', 'mcnemar', 'summarize']
+__all__ = ['OUTCOMES', 'canonical', 'coverage_precision', 'coverage_all', 'score', 'cluster_bootstrap', 'mcnemar', 'summarize']
 
 # %% ../nbs/api/scoring.ipynb #d78719dd
 def _names(e: Enumeration) -> dict[str, str]:
@@ -24,6 +24,10 @@ def _names(e: Enumeration) -> dict[str, str]:
     names = {i.casefold(): i for i in e.items}
     for item, aliases in e.aliases: names.update({a.casefold(): item for a in aliases})
     return names
+
+def canonical(e: Enumeration, text: str) -> str | None:
+    "The gold item of `e` that `text` names (an alias counts, case does not), or None."
+    return _names(e).get(text.strip().casefold())
 
 def coverage_precision(e: Enumeration, items: list[str]) -> tuple[float, float]:
     "Coverage (unique gold items before the first repeat, over all gold items) and precision of `items`."
