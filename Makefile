@@ -1,6 +1,8 @@
 # loopbook: two commands do everything.
-#   make book   create .venv, install, execute every chapter, render the site to _build/html
-#   make test   create .venv, install, run every test (notebooks via nbmake, then tests/)
+#   make book   create .venv, install, execute every notebook, render the site to _build/html; fails loudly,
+#               naming the notebook and cell, when any notebook fails. CELL_TIMEOUT=seconds changes the hang guard,
+#               JOBS=n the notebooks executed at once.
+#   make test   create .venv, install, run every test (tests/: the book build executes every notebook once)
 # Both reuse .venv; it is rebuilt only when pyproject.toml changes.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -43,8 +45,7 @@ chromium:
 	@chromium --version
 
 book: $(STAMP)
-	$(BIN)/jupyter-book build .
-	@echo "open _build/html/index.html"
+	$(BIN)/python tools/book.py $(if $(CELL_TIMEOUT),--timeout $(CELL_TIMEOUT)) $(if $(JOBS),--jobs $(JOBS))
 
 test: $(STAMP) chromium
 	$(BIN)/python -m pytest -v

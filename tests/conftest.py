@@ -1,6 +1,8 @@
 "Shared fixtures: the repository root and the tools of the environment that runs the tests."
+import json
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -22,3 +24,15 @@ def copy_repo(dest: Path) -> Path:
     "A copy of the working tree without environments, builds or caches."
     shutil.copytree(ROOT, dest, ignore=IGNORE)
     return dest
+
+
+STARTED = time.time()
+
+
+def pytest_terminal_summary(terminalreporter):
+    "After the tests: how long the book build the tests ran took per notebook (the slowest first)."
+    times = ROOT / "_build" / "book-times.json"
+    if not times.exists() or times.stat().st_mtime < STARTED: return
+    terminalreporter.section("book build: seconds per notebook")
+    rows = sorted(json.loads(times.read_text()).items(), key=lambda kv: -kv[1] if isinstance(kv[1], float) else 0)
+    for name, t in rows: terminalreporter.write_line(f"{t:>8.0f}  {name}" if isinstance(t, float) else f"{t:>8}  {name}")

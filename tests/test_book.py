@@ -1,15 +1,20 @@
-"The book builds, every _toc.yml entry renders, and the site works in a real headless Chromium."
+"""The book builds (and fails loudly when a notebook fails), every _toc.yml entry renders, and a real headless
+Chromium shows a reader every cell's output, every computed table as a table, and every explorer's static view."""
 import functools
 import http.server
+import json
 import os
 import re
 import shutil
 import subprocess
+import sys
 import threading
 
 import matplotlib.image
+import nbformat
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 
 from conftest import BIN, ROOT
 
@@ -30,18 +35,58 @@ def toc_entries() -> list[str]:
     return [re.sub(r"\.(ipynb|md)$", "", f) for f in files]
 
 
+sys.path.insert(0, str(ROOT / "tools"))
+from book import failures  # noqa: E402  (tools/book.py is what `make book` runs)
+
+
+def build_book(source=ROOT):
+    "Build the book in `source` exactly as `make book` does."
+    return subprocess.run([BIN / "python", ROOT / "tools" / "book.py", "--source", source], capture_output=True,
+                          text=True)
+
+
 @pytest.fixture(scope="session")
-def site():
-    "Build the book as `make book` does (executing chapters, with the cache) and return the HTML folder."
-    for attempt in range(2):  # one retry: a rare kernel hang ends in a cell timeout; the cache keeps what succeeded
-        shutil.rmtree(SITE / "reports", ignore_errors=True)
-        r = subprocess.run([BIN / "jupyter-book", "build", ROOT], capture_output=True, text=True)
-        log = r.stdout + r.stderr
-        failed = sorted(p.name for p in (SITE / "reports").glob("*.log")) if (SITE / "reports").exists() else []
-        if r.returncode == 0 and "Execution Failed" not in log and not failed: break
-    assert r.returncode == 0, log[-5000:]
-    assert "Execution Failed" not in log and not failed, f"chapters failed to execute: {failed}\n{log[-5000:]}"
+def book():
+    "Build the book once for every test here: each notebook executes once (changed ones only), with the cache."
+    r = build_book()   # a notebook that fails runs once more inside the build, so a rare kernel hang is retried
+    print(r.stdout)
+    return r
+
+
+@pytest.fixture(scope="session")
+def site(book):
+    assert (SITE / "index.html").exists(), book.stdout[-3000:] + book.stderr[-5000:]
     return SITE
+
+
+def test_book_builds(book):
+    assert book.returncode == 0, book.stdout[-3000:] + book.stderr[-5000:]
+
+
+@pytest.mark.parametrize("notebook", toc_entries())
+def test_notebook_executes(book, notebook):
+    "Every notebook, chapter or API, ran to its end in the build (the API notebooks' tests are their own cells)."
+    failed = [line for line in failures(ROOT) if line.startswith(f"{notebook}.ipynb")]
+    assert not failed, "\n".join(failed)
+    status = json.loads((ROOT / "_build" / "book-times.json").read_text()).get(notebook)
+    assert status == "cached" or isinstance(status, float), f"{notebook}: {status}"
+
+
+def test_failed_notebook_fails_the_build(tmp_path):
+    "A failed assert in a chapter makes the build exit non-zero, naming the notebook, the cell and the report."
+    shutil.copy(ROOT / "_config.yml", tmp_path)
+    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n  - file: claim\n")
+    for name, cells in {"index": ["# A book", "print('fine')"],
+                        "claim": ["# A chapter", "x = 1", "assert x == 2, 'the claim no longer holds'", "print(x)"]}.items():
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(cells[0])] +
+                                      [nbformat.v4.new_code_cell(c) for c in cells[1:]])
+        nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nbformat.write(nb, tmp_path / f"{name}.ipynb")
+    for attempt in range(2):   # the second build must not pass on the pages the first one left behind
+        r = build_book(tmp_path)
+        assert r.returncode != 0, r.stdout
+        assert "claim.ipynb, code cell 2 of 3: AssertionError: the claim no longer holds" in r.stderr, r.stderr
+        assert "_build/html/reports/claim.err.log" in r.stderr and "claim: FAILED" in r.stdout
 
 
 def test_every_toc_entry_rendered(site):
@@ -90,7 +135,10 @@ def test_navigation_lists_every_chapter(served, tmp_path):
             f"the navigation does not list {entry}"
 
 
-@pytest.mark.parametrize("entry", toc_entries()[:2], ids=["front-page", "first-chapter"])
+CHAPTERS = [e for e in toc_entries() if not e.startswith("nbs/api/")]
+
+
+@pytest.mark.parametrize("entry", CHAPTERS)
 def test_screenshot(served, tmp_path, entry):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     png = SCREENSHOTS / f"{entry.replace('/', '_')}.png"
@@ -99,3 +147,35 @@ def test_screenshot(served, tmp_path, entry):
     pixels = matplotlib.image.imread(png)
     assert pixels.shape[:2] == (900, 1280)
     assert pixels.std() > 0.05, f"{png} is blank"
+
+
+def rendered(data: dict) -> str:
+    "The mime type the built page shows for an output's data (the priorities of _config.yml's html builder)."
+    order = ["text/html", "application/vnd.jupyter.widget-view+json", "image/svg+xml", "image/png", "image/jpeg",
+             "text/markdown", "text/latex", "text/plain"]
+    return next((m for m in order if m in data), "")
+
+
+TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$", re.M)   # a pipe table's |---|---| line
+
+
+@pytest.mark.parametrize("entry", toc_entries())
+def test_reader_sees_every_output(served, tmp_path, entry):
+    "Every output the executed notebook holds is on the page, computed tables are <table>s, explorers say what they are."
+    executed = nbformat.read(SITE.parent / "jupyter_execute" / f"{entry}.ipynb", as_version=4)
+    cells = [c for c in executed.cells if c.cell_type == "code" and c.outputs
+             and not {"remove-output", "remove-cell"} & set(c.metadata.get("tags", []))]
+    tables = sum(1 for c in cells for o in c.outputs
+                 if rendered(o.get("data", {})) == "text/markdown" and TABLE_RULE.search(o.data["text/markdown"]))
+    explorers = sum(1 for c in cells for o in c.outputs if 'class="loopbook-explorer"' in o.get("data", {}).get("text/html", ""))
+
+    dom = BeautifulSoup(browse(tmp_path, "--dump-dom", f"{served}/{entry}.html"), "html.parser")
+    outputs = dom.select("div.cell_output")
+    assert len(outputs) == len(cells), f"{entry}: {len(cells)} cells have outputs, the page shows {len(outputs)}"
+    raw = [o.get_text()[:200] for o in outputs if TABLE_RULE.search(o.get_text())]
+    assert not raw, f"{entry}: a computed table shows as raw pipes: {raw}"
+    assert sum(len(o.select("table")) for o in outputs) >= tables, f"{entry}: {tables} computed tables, fewer <table>s"
+    notes = [o for o in outputs if o.select_one("div.loopbook-explorer")]
+    assert len(notes) == explorers, f"{entry}: {explorers} explorers, {len(notes)} static views on the page"
+    for note in notes:
+        assert "needs a live kernel" in note.get_text() and len(note.get_text()) > 120, note.get_text()[:300]
