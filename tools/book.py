@@ -75,10 +75,12 @@ def execute(source: Path, timeout: int, jobs: int, times: dict) -> dict:
         except KeyError: todo.append(path)
     name = lambda p: p.relative_to(source).with_suffix("").as_posix()
     times |= {name(p): "cached" for p in toc_notebooks(source) if p not in todo}
-    # Longest first, so that no long notebook starts last: last build's times, else the amount of code as a guess.
+    # Longest first, so that no long notebook starts last: the last build's times, else a guess, the amount of code
+    # that is not a definition (what a chapter runs, what an API notebook tests).
     last = source / "_build" / "book-times.json"
     known = {k: v for k, v in json.loads(last.read_text()).items() if isinstance(v, float)} if last.exists() else {}
-    code = lambda p: sum(len(c.source) for c in nbformat.read(p, as_version=4).cells if c.cell_type == "code")
+    code = lambda p: sum(len(c.source) for c in nbformat.read(p, as_version=4).cells
+                         if c.cell_type == "code" and not c.source.startswith("#| export"))
     todo.sort(key=lambda p: (name(p) in known, known.get(name(p), 0), code(p)), reverse=True)
     cached = len(toc_notebooks(source)) - len(todo)
     threads = max(1, (os.cpu_count() or 1) // jobs)
