@@ -121,10 +121,10 @@ def _compacting(model, tokenizer, enc, batch, budgets, kwargs, chunk: int = 96):
     while active:
         done_len = seq.shape[1] - width
         stopper = LoopStopper([batch[i] for i in active], tokenizer, width, [budgets[i] for i in active])
-        res = model.generate(input_ids=seq, attention_mask=mask, past_key_values=cache, return_dict_in_generate=True,
+        res = model.generate(input_ids=seq, attention_mask=mask, cache=cache, return_dict_in_generate=True,
                              max_new_tokens=min(chunk, max(budgets[i] for i in active) - done_len),
                              stopping_criteria=StoppingCriteriaList([stopper]), **kwargs)
-        gen, cache = res.sequences, res.past_key_values
+        gen, cache = res.sequences, res.cache
         new = gen[:, seq.shape[1]:]
         ended = (new == tokenizer.eos_token_id).any(1)
         finished = ended | stopper.looped.to(ended.device) | (torch.tensor([budgets[i] for i in active]) <= gen.shape[1] - width).to(ended.device)

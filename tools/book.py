@@ -1,10 +1,11 @@
 """Build the book as `make book` does, and fail loudly.
 
-Two steps. First every notebook whose code changed since it was last executed (all of them on a fresh clone) runs
-in a fresh kernel, `--jobs` at a time (`default_jobs`; each kernel's torch gets its share of the cores), longest
-first, and lands in Jupyter Book's cache (`_build/.jupyter_cache`), with one progress line per notebook. Then
-Jupyter Book renders the site to `_build/html` from that cache; a notebook that failed in the first step runs once
-more there (a second chance for a rare kernel hang, and the source of its error report).
+Two steps. First every notebook whose code changed since it was last executed (all of them on a fresh clone, or
+when the `loopbook` package changed) runs in a fresh kernel, `--jobs` at a time (`default_jobs`; each kernel's
+torch gets its share of the cores), longest first, and lands in Jupyter Book's cache (`_build/.jupyter_cache`),
+with one progress line per notebook. Then Jupyter Book renders the site to `_build/html` from that cache; a notebook
+that failed in the first step runs once more there (a second chance for a rare kernel hang, and the source of its
+error report).
 
 The build prints which notebooks ran and how long each took, keeps its logs in `_build/book.log` and
 `_build/kernels.log` and the times in `_build/book-times.json`, and exits non-zero, naming the notebook, the cell
@@ -15,6 +16,7 @@ The per-cell timeout only guards against a hung kernel. It is `execute.timeout` 
 `--timeout SECONDS` (`make book CELL_TIMEOUT=SECONDS`) overrides it; -1 means no limit.
 """
 import argparse
+import hashlib
 import json
 import multiprocessing
 import os
@@ -44,6 +46,14 @@ def toc_notebooks(source: Path = ROOT) -> list[Path]:
     return found
 
 
+def package_digest(source: Path) -> str:
+    "A hash of every file of the package the notebooks import (its code, data and shipped organisms)."
+    h = hashlib.sha256()
+    for f in sorted((source / "loopbook").rglob("*")) if (source / "loopbook").exists() else []:
+        if f.is_file() and "__pycache__" not in f.parts: h.update(f.relative_to(source).as_posix().encode() + f.read_bytes())
+    return h.hexdigest()
+
+
 def default_jobs() -> int:
     """Notebooks to execute at once: on a CPU, one per core up to four (two one-thread kernels on two cores get
     through the book 1.3× faster than one two-thread kernel); with a GPU or a real model, one, so that two kernels
@@ -53,9 +63,10 @@ def default_jobs() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def _execute(path: str, timeout: int, threads: int, log: str):
+def _execute(path: str, name: str, timeout: int, threads: int, log: str):
     "In a worker process: execute one notebook as Jupyter Book would; (executed notebook, seconds, error or None)."
     from jupyter_cache.executors.utils import single_nb_execution
+    print(f"  {name}: executing ...", flush=True)
     os.environ.update(OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))   # the kernel inherits these
     with open(log, "a") as f: os.dup2(f.fileno(), 2)   # the kernels' own chatter goes to the log, not the screen
     nb = nbformat.read(path, as_version=4)
@@ -64,24 +75,24 @@ def _execute(path: str, timeout: int, threads: int, log: str):
     return nb, result.time, (result.exc_string or str(result.err)) if result.err else None
 
 
-def execute(source: Path, timeout: int, jobs: int, times: dict) -> dict:
-    "Execute the notebooks that the cache lacks, `jobs` at a time; their times or failures, by name."
+def execute(source: Path, timeout: int, jobs: int, times: dict, rerun_all: bool = False) -> dict:
+    "Execute the notebooks that the cache lacks (every one if `rerun_all`), `jobs` at a time; their times, by name."
     from jupyter_cache import get_cache
     from jupyter_cache.cache.main import CacheBundleIn
     cache = get_cache(source / "_build" / ".jupyter_cache")
+    if rerun_all: cache.clear_cache()
     todo = []
     for path in toc_notebooks(source):
         try: cache.match_cache_notebook(nbformat.read(path, as_version=4))
         except KeyError: todo.append(path)
     name = lambda p: p.relative_to(source).with_suffix("").as_posix()
     times |= {name(p): "cached" for p in toc_notebooks(source) if p not in todo}
-    # Longest first, so that no long notebook starts last: the last build's times, else a guess, the amount of code
-    # that is not a definition (what a chapter runs, what an API notebook tests).
-    last = source / "_build" / "book-times.json"
-    known = {k: v for k, v in json.loads(last.read_text()).items() if isinstance(v, float)} if last.exists() else {}
+    # Longest first, so that no long notebook starts last: the time its last cached version took, else a guess, the
+    # amount of code that is not a definition (what a chapter runs, what an API notebook tests).
+    known = {Path(r.uri): r.data.get("execution_seconds", 0) for r in cache.list_cache_records()}
     code = lambda p: sum(len(c.source) for c in nbformat.read(p, as_version=4).cells
                          if c.cell_type == "code" and not c.source.startswith("#| export"))
-    todo.sort(key=lambda p: (name(p) in known, known.get(name(p), 0), code(p)), reverse=True)
+    todo.sort(key=lambda p: (p in known, known.get(p, 0), code(p)), reverse=True)
     cached = len(toc_notebooks(source)) - len(todo)
     threads = max(1, (os.cpu_count() or 1) // jobs)
     print(f"executing {len(todo)} notebook(s), {jobs} at a time with {threads} thread(s) each"
@@ -89,7 +100,7 @@ def execute(source: Path, timeout: int, jobs: int, times: dict) -> dict:
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(jobs, mp_context=ctx) as pool:
         log = source / "_build" / "kernels.log"
-        running = {pool.submit(_execute, str(p), timeout, threads, str(log)): p for p in todo}
+        running = {pool.submit(_execute, str(p), name(p), timeout, threads, str(log)): p for p in todo}
         for done, future in enumerate(as_completed(running), 1):
             path = running[future]
             nb, seconds, error = future.result()
@@ -176,10 +187,16 @@ def build(source: Path = ROOT, timeout: int | None = None, jobs: int | None = No
     shutil.rmtree(build_dir / "html" / "reports", ignore_errors=True)
     print(f"building the book; a cell may run {timeout} s before it counts as hung (make book CELL_TIMEOUT=...); "
           "full log in _build/book.log", flush=True)
-    times = execute(source, timeout, jobs, {})
-    # After a failed build, read every page afresh: Sphinx would otherwise keep the failed pages as they were.
+    # Jupyter Book's cache knows a notebook's code, not the package it imports: when the package changed, every
+    # notebook's results may have changed with it, so every notebook runs again.
+    stamp, digest = build_dir / "package.sha256", package_digest(source)
+    changed = stamp.read_text() != digest if stamp.exists() else (build_dir / ".jupyter_cache").exists()
+    if changed: print("the loopbook package changed since the last build: every notebook runs again", flush=True)
+    times = execute(source, timeout, jobs, {}, rerun_all=changed)
+    stamp.write_text(digest)
+    # After a failed build, or with new results, read every page afresh: Sphinx keeps pages whose source is unchanged.
     failed_before = build_dir / "book-failed.txt"
-    status = render(source, build_dir / "_config.yml", failed_before.exists(), times)
+    status = render(source, build_dir / "_config.yml", failed_before.exists() or changed, times)
     (build_dir / "book-times.json").write_text(json.dumps(times, indent=1))
     executed = sum(t for t in times.values() if isinstance(t, float))
     print(f"built in {time.time() - t0:.0f} s ({executed:.0f} s of notebook execution)", flush=True)
