@@ -95,8 +95,9 @@ def execute(source: Path, timeout: int, jobs: int, times: dict, rerun_all: bool 
     todo.sort(key=lambda p: (p in known, known.get(p, 0), code(p)), reverse=True)
     cached = len(toc_notebooks(source)) - len(todo)
     threads = max(1, (os.cpu_count() or 1) // jobs)
-    print(f"executing {len(todo)} notebook(s), {jobs} at a time with {threads} thread(s) each"
-          f"{f'; {cached} unchanged, taken from the cache' if cached else ''}", flush=True)
+    if not todo: print(f"all {cached} notebooks are unchanged since they last ran: taken from the cache", flush=True)
+    else: print(f"executing {len(todo)} notebook(s), {jobs} at a time with {threads} thread(s) each"
+                f"{f'; {cached} unchanged, taken from the cache' if cached else ''}", flush=True)
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(jobs, mp_context=ctx) as pool:
         log = source / "_build" / "kernels.log"
