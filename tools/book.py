@@ -55,9 +55,10 @@ def package_digest(source: Path) -> str:
 
 
 def default_jobs() -> int:
-    """Notebooks to execute at once: on a CPU, one per core up to four (two one-thread kernels on two cores get
-    through the book 1.3× faster than one two-thread kernel); with a GPU or a real model, one, so that two kernels
-    never hold a large model at the same time."""
+    """Notebooks to execute at once: on a CPU, one per core up to four, each kernel with one thread per job's share
+    of the cores (benchmarks/parallel_kernels.py: on two cores, two one-thread kernels do 1.6× the generation work of
+    one two-thread kernel, two two-thread kernels 0.4×); with a GPU or a real model, one, so that two kernels never
+    hold a large model at the same time."""
     if os.environ.get("LOOPBOOK_MODEL") or shutil.which("nvidia-smi") and \
             subprocess.run(["nvidia-smi", "-L"], capture_output=True).returncode == 0: return 1
     return max(1, min(4, os.cpu_count() or 1))
