@@ -15,11 +15,11 @@ import torch
 from .benchmark import HELDOUT_TEMPLATES, list_prompts, tasks
 from .generate import SamplingConfig, config, generate_records
 from .probes import cloze_accuracy, heldout_general
-from .scoring import mcnemar, summarize
-from .stats import Rate
+from .scoring import summarize
+from .stats import PairedComparison, Rate, paired_comparison
 
 # %% auto #0
-__all__ = ['rule_perplexity', 'evaluate', 'table']
+__all__ = ['rule_perplexity', 'evaluate', 'compare', 'table']
 
 # %% ../nbs/api/evaluate.ipynb #1876367f
 @torch.no_grad()
@@ -58,16 +58,28 @@ def evaluate(model, tokenizer, prompts=None, cfg: SamplingConfig | str = "greedy
     torch.manual_seed(0)   # only sampling configs draw
     cloze = Rate(*cloze_accuracy(model, tokenizer, **cfg.generate_kwargs()))
     return dict(config=cfg.name, loop_rate=s["loop_rate"], loop_ci=(s["ci_low"], s["ci_high"]), n=s["n"],
-                looping=[r["verdict"]["looping"] for r in records], coverage=s["coverage"], cov_all=s["cov_all"],
+                looping=[r["verdict"]["looping"] for r in records], prompt_ids=[r["prompt_id"] for r in records],
+                tasks=[r["task"] for r in records], coverage=s["coverage"], cov_all=s["cov_all"],
                 cloze=cloze.value, cloze_ci=cloze.interval, cloze_n=cloze.n,
                 **rule_perplexity(model, tokenizer, heldout_general(100), cfg))
 
+def compare(before: dict, after: dict) -> PairedComparison:
+    "The loop rates of two `evaluate` results on the same prompts, paired by prompt id and clustered by task."
+    task = dict(zip(before["prompt_ids"], before["tasks"]))
+    return paired_comparison(dict(zip(before["prompt_ids"], before["looping"])), dict(zip(after["prompt_ids"], after["looping"])),
+                             task.__getitem__)
+
 def table(rows: dict, base: str | None = None) -> str:
-    "A markdown table of `evaluate` results, one row per name; with `base`, each row's exact McNemar p against that row."
+    """A markdown table of `evaluate` results, one row per name; with `base`, each row's change in loop rate against that
+    row, paired by prompt and clustered by task (`compare`)."""
     cols = ["model", "decoding", "loop rate [95% CI]", "n", "coverage", "cov_all", "perplexity",
-            "perplexity on repeated tokens", "forbidden tokens", "cloze [95% CI]"] + (["McNemar p vs " + base] if base else [])
+            "perplexity on repeated tokens", "forbidden tokens", "cloze [95% CI]"] + (
+            [f"change vs {base} [95% cluster CI], p"] if base else [])
     def ci(v, lo_hi): return f"{v:.0%} [{lo_hi[0]:.0%}, {lo_hi[1]:.0%}]"
-    def p(r): return f" {mcnemar(rows[base]['looping'], r['looping'])['p']:.2g} |" if base else ""
+    def p(r):
+        if not base: return ""
+        c = compare(rows[base], r)
+        return f" {c.change:+.0%} [{c.ci[0]:+.0%}, {c.ci[1]:+.0%}], p = {c.p:.2g} ({c.clusters} tasks) |"
     return "| " + " | ".join(cols) + " |\n" + "|---" * len(cols) + "|\n" + "\n".join(
         f"| {name} | {r['config']} | {ci(r['loop_rate'], r['loop_ci'])} | {r['n']} | {r['coverage']:.3f} | {r['cov_all']:.3f} | "
         f"{r['perplexity']:.4f} | {r['repeat_perplexity']:.4f} (n={r['repeat_n']}) | {r['forbidden']:.1%} | "

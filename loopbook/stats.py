@@ -1,4 +1,4 @@
-"""Rates with their n and a confidence interval.
+"""Rates with their n and a confidence interval; paired, cluster-aware comparisons; ranks among random controls.
 
 Docs: https://loopbook.github.io/loopbook/api/stats.html.md"""
 
@@ -7,11 +7,14 @@ Docs: https://loopbook.github.io/loopbook/api/stats.html.md"""
 # %% ../nbs/api/stats.ipynb #08d061ee
 from __future__ import annotations
 
+import itertools
 import math
+import random
+from collections import defaultdict
 from dataclasses import dataclass
 
 # %% auto #0
-__all__ = ['Rate']
+__all__ = ['Rate', 'PairedComparison', 'paired_comparison', 'control_rank']
 
 # %% ../nbs/api/stats.ipynb #4ebb52bf
 @dataclass(frozen=True)
@@ -36,3 +39,58 @@ class Rate:
     def __str__(self):
         lo, hi = self.interval
         return f"{self.value:.0%} [{lo:.0%}, {hi:.0%}] (n={self.n})"
+
+# %% ../nbs/api/stats.ipynb #74bcc30b
+@dataclass(frozen=True)
+class PairedComparison:
+    "A change in a rate between two conditions over the same prompts, with cluster-aware inference."
+    n: int
+    clusters: int
+    before: float
+    after: float
+    ci: tuple[float, float]   # 95% cluster-bootstrap interval of after - before
+    p: float                  # two-sided cluster sign-flip p-value
+    p_min: float              # the smallest p-value this many clusters allows
+
+    @property
+    def change(self) -> float: return self.after - self.before
+
+    def __str__(self):
+        return (f"{self.before:.0%} → {self.after:.0%} (change {self.change:+.0%} [{self.ci[0]:+.0%}, {self.ci[1]:+.0%}], "
+                f"p = {self.p:.2g}{', the smallest possible' if self.p <= self.p_min + 1e-12 else ''}; n = {self.n} prompts "
+                f"in {self.clusters} clusters)")
+
+def paired_comparison(before: dict, after: dict, cluster, n_boot: int = 2000, seed: int = 0) -> PairedComparison:
+    """Compare `after[k]` with `before[k]` (booleans keyed by prompt id) over the same keys, clustered by `cluster(k)`
+    (a function, or a dict from key to cluster)."""
+    if set(before) != set(after):
+        raise ValueError(f"paired_comparison needs the same prompt ids on both sides; {len(set(before) ^ set(after))} differ.")
+    if not before: raise ValueError("paired_comparison needs at least one prompt.")
+    key = cluster.__getitem__ if isinstance(cluster, dict) else cluster
+    groups = defaultdict(lambda: [0, 0, 0])                     # per cluster: n, before count, after count
+    for k in before:
+        g = groups[key(k)]; g[0] += 1; g[1] += bool(before[k]); g[2] += bool(after[k])
+    g = list(groups.values())
+    n, b, a = (sum(x[i] for x in g) for i in range(3))
+    rng, changes = random.Random(seed), []
+    for _ in range(n_boot):
+        pick = [g[rng.randrange(len(g))] for _ in g]
+        changes.append((sum(x[2] for x in pick) - sum(x[1] for x in pick)) / sum(x[0] for x in pick))
+    changes.sort()
+    diffs = [x[2] - x[1] for x in g]
+    observed = abs(sum(diffs))
+    if len(g) <= 16: flips = itertools.product((1, -1), repeat=len(g)); total = 2 ** len(g)
+    else: flips = ([rng.choice((1, -1)) for _ in g] for _ in range(20000)); total = 20000
+    extreme = sum(abs(sum(s * d for s, d in zip(f, diffs))) >= observed - 1e-9 for f in flips)
+    return PairedComparison(n=n, clusters=len(g), before=b / n, after=a / n,
+                            ci=(changes[int(0.025 * n_boot)], changes[int(0.975 * n_boot) - 1]),
+                            p=extreme / total, p_min=2 / 2 ** len(g) if len(g) <= 16 else 1 / 20000)
+
+# %% ../nbs/api/stats.ipynb #c3153bda
+def control_rank(value: float, controls: list[float], lower_is_better: bool = True) -> dict:
+    "The rank of `value` among `controls` (1 = best) and the empirical p-value of doing at least this well by chance."
+    if not controls: raise ValueError("control_rank needs at least one control.")
+    sign = 1 if lower_is_better else -1
+    as_good = sum(sign * c <= sign * value for c in controls)
+    return dict(rank=1 + sum(sign * c < sign * value for c in controls), n=len(controls),
+                p=(1 + as_good) / (1 + len(controls)))

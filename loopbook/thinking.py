@@ -9,10 +9,13 @@ Docs: https://loopbook.github.io/loopbook/api/thinking.html.md"""
 from __future__ import annotations
 
 import itertools
+import json
 import random
 import re
 from collections import Counter
 from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
 
 import torch
 from tqdm.auto import tqdm
@@ -25,7 +28,7 @@ from .scoring import canonical
 
 # %% auto #0
 __all__ = ['FORMATS', 'OUTCOMES', 'Fact', 'facts', 'ThinkingFormat', 'thinking_format', 'render', 'think', 'closes_at', 'read',
-           'visits', 'doom_loop', 'outcome', 'knowledge']
+           'visits', 'doom_loop', 'outcome', 'detector_agreement', 'knowledge']
 
 # %% ../nbs/api/thinking.ipynb #ad4aae08
 @dataclass(frozen=True)
@@ -136,13 +139,19 @@ def read(record: dict, budget: int, tokenizer, fmt: ThinkingFormat) -> dict:
 # %% ../nbs/api/thinking.ipynb #ee8d28cb
 OUTCOMES = ("correct", "wrong", "exhausted", "doom loop", "verbatim loop", "collapse")
 
-def visits(thought: str, fact: Fact) -> Counter:
-    "How many separate times the thought turns to each candidate item (consecutive mentions are one visit)."
-    names = sorted((x for x in fact.enumeration.items if x != fact.prev), key=len, reverse=True)
-    if not names: return Counter()
+def visits(thought: str, fact: Fact, merge_within: int = 12) -> Counter:
+    """How many separate times the thought turns to each item of the fact's list. Two mentions of one item at most
+    `merge_within` characters apart ("Is it X? No, X is not next") are one visit; an item named as the anchor of the
+    question ("the planet after Mars"), even the wrong one, is a restatement, not a visit."""
+    names = sorted(fact.enumeration.items, key=len, reverse=True)
     pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)", re.IGNORECASE)
-    mentions = [m.group().casefold() for m in pattern.finditer(thought)]
-    return Counter(k for k, _ in itertools.groupby(mentions))
+    counts, last = Counter(), {}
+    for m in pattern.finditer(thought):
+        if re.search(r"\bafter\s+(?:the\s+)?$", thought[max(0, m.start() - 12): m.start()], re.IGNORECASE): continue
+        k = m.group().casefold()
+        if k not in last or m.start() - last[k] > merge_within: counts[k] += 1
+        last[k] = m.end()
+    return counts
 
 def doom_loop(thought: str, fact: Fact, min_visits: int = 2) -> list[str]:
     "The candidates a thought circles: visited at least `min_visits` separate times."
@@ -154,6 +163,19 @@ def outcome(fact: Fact, seen: dict, min_visits: int = 2) -> str:
     verdict = detect_loop(seen["thought"])
     if verdict.looping: return "verbatim loop" if verdict.kind == "verbatim" else "collapse"
     return "doom loop" if doom_loop(seen["thought"], fact, min_visits) else "exhausted"
+
+# %% ../nbs/api/thinking.ipynb #15399787
+def detector_agreement(labels: dict | None = None, **kw) -> dict:
+    "Precision and recall of `doom_loop` against hand-labelled thoughts (default: the package's label file)."
+    from loopbook.benchmark import tasks
+    labels = labels or json.loads((Path(str(resources.files("loopbook"))) / "data" / "doom_loop_labels.json").read_text())
+    lists = {e.name: e for e in tasks("all")}
+    pairs = [(bool(doom_loop(t["thought"], Fact(lists[t["task"]], t["position"]), **kw)), t["circles"]) for t in labels["thoughts"]]
+    tp = sum(p and y for p, y in pairs)
+    return dict(n=len(pairs), positives=sum(y for _, y in pairs), flagged=sum(p for p, _ in pairs), true_positives=tp,
+                precision=tp / max(1, sum(p for p, _ in pairs)), recall=tp / max(1, sum(y for _, y in pairs)),
+                misses=[t["thought"] for (p, y), t in zip(pairs, labels["thoughts"]) if y and not p],
+                false_alarms=[t["thought"] for (p, y), t in zip(pairs, labels["thoughts"]) if p and not y])
 
 # %% ../nbs/api/thinking.ipynb #bf5686c7
 @torch.no_grad()

@@ -1,0 +1,100 @@
+"""Copy probes: can the organism's shape learn to copy repeated random tokens, and from what? Each probe trains a model
+with loopbook.pretrain.copy_training, logs the copy score as it goes, and writes its row to
+loopbook/data/organism_search.json (the table chapter 0 shows). Rerun any probe by its label:
+
+    .venv/bin/python tools/search_copying.py c1 c3     # these probes, one after the other
+    .venv/bin/python tools/search_copying.py --list    # every probe and what it tests
+
+Probes c1-c3 take 10-25 minutes each on one CPU thread (OMP_NUM_THREADS=1 lets two run side by side); c4 about 5.
+"""
+import argparse
+import random
+import time
+from dataclasses import replace
+
+import torch
+from transformers import Gemma4ForCausalLM, LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+
+from loopbook.induction import repeated_sequences
+from loopbook.organism import pack
+from loopbook.phenomenology import write_search_row
+from loopbook.pretrain import (PRETRAININGS, Pretraining, cipher_document, copy_task_blocks, copy_training, init_model,
+                               play_words, pretrained, replay_documents)
+from loopbook.prose import prose_documents
+
+BARE = Pretraining(batch_size=16, lr=1e-3, warmup_steps=100)
+
+
+def llama_twin(p: Pretraining):
+    "A Llama of the stage's size (same width, depth, heads, vocabulary): no QK-norm, attention scaled by 1/sqrt(d)."
+    c = init_model(p).config
+    torch.manual_seed(p.seed)
+    return LlamaForCausalLM(LlamaConfig(vocab_size=c.vocab_size, hidden_size=c.hidden_size, intermediate_size=c.intermediate_size,
+                                        num_hidden_layers=c.num_hidden_layers, num_attention_heads=c.num_attention_heads,
+                                        num_key_value_heads=c.num_key_value_heads, head_dim=c.head_dim, bos_token_id=2,
+                                        eos_token_id=1, pad_token_id=0, tie_word_embeddings=True))
+
+
+def bare(vocab_hi, steps, model="gemma4", copies=2, p=BARE):
+    "The bare induction task on random ids below `vocab_hi`, from the stage's initial weights (or a Llama twin)."
+    def run():
+        m = init_model(p) if model == "gemma4" else llama_twin(p)
+        log = copy_training(m, copy_task_blocks(steps * p.batch_size, vocab_hi, seed=1, copies=copies), p, steps, pad=0,
+                            eval_ids=repeated_sequences(vocab_hi, 20, 30, seed=5))
+        return log, dict(model=model, vocab_hi=vocab_hi, copies=copies, steps=steps, tokens=steps * p.batch_size * 100,
+                         recipe=p.to_dict())
+    return run
+
+
+def ciphers(share, steps, name="pretrain"):
+    "The stage's final weights, trained on for `steps` more steps of which a `share` of documents are cipher documents."
+    def run():
+        folder, p = pretrained(name), PRETRAININGS[name]
+        m = Gemma4ForCausalLM.from_pretrained(folder, dtype=torch.float32)
+        tok = PreTrainedTokenizerFast.from_pretrained(folder)
+        rng, words, n = random.Random(p.seed), play_words(prose_documents("train")), 12000
+        docs = replay_documents(name, 400, int(n * (1 - share)), p.seed) + [cipher_document(tok, words, rng) for _ in range(int(n * share))]
+        rng.shuffle(docs)
+        q = Pretraining(lr=1e-3, warmup_steps=30)
+        log = copy_training(m, pack(docs, tok, q.seq_len), q, steps)
+        return log, dict(model=name, share=share, steps=steps, tokens=steps * q.batch_size * q.seq_len, recipe=q.to_dict())
+    return run
+
+
+PROBES = {  # label: (run, what it tests)
+    "c1": (bare(260, 4000), "bare induction task (random ids 4-259, 8-39 tokens shown twice), the stage's initial "
+                            "weights, batch 16 x 100, lr 1e-3, 4,000 steps: can this shape learn to copy at all?"),
+    "c2": (bare(2048, 1500), "as c1 over the whole vocabulary (ids 4-2047), 1,500 steps"),
+    "c3": (bare(260, 2000, model="llama"), "as c1 on a Llama of the same size (no QK-norm, 1/sqrt(d) scaling), "
+                                           "2,000 steps: is it Gemma 4's attention?"),
+    "c4": (ciphers(0.4, 600), "the stage's final weights + 600 steps (1.2M tokens) of which 40% of documents are "
+                              "cipher documents (random tokens read back after a gap): is it the data?"),
+    "c5": (bare(260, 2000, copies=4, p=replace(BARE, lr=3e-3)),
+           "as c1 with each sequence shown 4 times (3 of 4 copies predictable by copying) and lr 3e-3, 2,000 steps: "
+           "does a stronger copy signal shorten the plateau?"),
+}
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("labels", nargs="*")
+    ap.add_argument("--list", action="store_true")
+    args = ap.parse_args(argv)
+    if args.list or not args.labels:
+        for k, (_, change) in PROBES.items(): print(f"{k}: {change}")
+        return
+    for label in args.labels:
+        run, change = PROBES[label]
+        start = time.time()
+        log, fields = run()
+        last, best = log[-1], max(log, key=lambda r: r["copy"])
+        result = (f"copy on random tokens {last['copy']:.3f} after {last['step']:,} steps (best {best['copy']:.3f})" +
+                  (f"; on its own ids {last['copy_eval']:.3f} (best {max(r['copy_eval'] for r in log):.3f})" if "copy_eval" in last else "") +
+                  f"; loss {log[0]['loss']:.2f} -> {last['loss']:.2f}")
+        write_search_row(dict(recipe=label, change=change, result=result, copy_log=log, recipe_fields=fields,
+                              train_seconds=round(time.time() - start, 1), tokens=fields["tokens"]))
+        print(f"{label}: {result}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
