@@ -7,7 +7,6 @@ loopbook/data/organism_search.json (the table chapter 0 shows). Rerun any probe 
 
 Probes c1-c3 take 10-25 minutes each on one CPU thread (OMP_NUM_THREADS=1 lets two run side by side); c4 about 5.
 """
-import argparse
 import random
 import time
 from dataclasses import replace
@@ -21,6 +20,8 @@ from loopbook.phenomenology import write_search_row
 from loopbook.pretrain import (PRETRAININGS, Pretraining, cipher_document, copy_task_blocks, copy_training, init_model,
                                play_words, pretrained, replay_documents)
 from loopbook.prose import prose_documents
+
+from labelled import run_labels
 
 BARE = Pretraining(batch_size=16, lr=1e-3, warmup_steps=100)
 
@@ -75,25 +76,21 @@ PROBES = {  # label: (run, what it tests)
 }
 
 
+def probe_one(label, run, change):
+    "Run one probe and write its row, with its copy log."
+    start = time.time()
+    log, fields = run()
+    last, best = log[-1], max(log, key=lambda r: r["copy"])
+    result = (f"copy on random tokens {last['copy']:.3f} after {last['step']:,} steps (best {best['copy']:.3f})" +
+              (f"; on its own ids {last['copy_eval']:.3f} (best {max(r['copy_eval'] for r in log):.3f})" if "copy_eval" in last else "") +
+              f"; loss {log[0]['loss']:.2f} -> {last['loss']:.2f}")
+    write_search_row(dict(recipe=label, change=change, result=result, copy_log=log, recipe_fields=fields,
+                          train_seconds=round(time.time() - start, 1), tokens=fields["tokens"]))
+    print(f"{label}: {result}", flush=True)
+
+
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("labels", nargs="*")
-    ap.add_argument("--list", action="store_true")
-    args = ap.parse_args(argv)
-    if args.list or not args.labels:
-        for k, (_, change) in PROBES.items(): print(f"{k}: {change}")
-        return
-    for label in args.labels:
-        run, change = PROBES[label]
-        start = time.time()
-        log, fields = run()
-        last, best = log[-1], max(log, key=lambda r: r["copy"])
-        result = (f"copy on random tokens {last['copy']:.3f} after {last['step']:,} steps (best {best['copy']:.3f})" +
-                  (f"; on its own ids {last['copy_eval']:.3f} (best {max(r['copy_eval'] for r in log):.3f})" if "copy_eval" in last else "") +
-                  f"; loss {log[0]['loss']:.2f} -> {last['loss']:.2f}")
-        write_search_row(dict(recipe=label, change=change, result=result, copy_log=log, recipe_fields=fields,
-                              train_seconds=round(time.time() - start, 1), tokens=fields["tokens"]))
-        print(f"{label}: {result}", flush=True)
+    run_labels(__doc__, PROBES, probe_one, argv)
 
 
 if __name__ == "__main__":

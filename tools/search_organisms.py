@@ -7,11 +7,12 @@ its row to loopbook/data/organism_search.json, the table chapter 0 shows. Rerun 
 Each short stage trains in minutes on 2 CPU cores on top of the shipped pretraining stage; the profile takes about
 as long again.
 """
-import argparse
 from dataclasses import replace
 
 from loopbook.organism import ORGANISM
 from loopbook.phenomenology import log_recipe, summary
+
+from labelled import run_labels
 
 V2 = replace(ORGANISM, base="pretrain", prose_docs=120, copy_docs=2000, lr=1e-3, warmup_steps=30,
              trace_wrong=(0, 1, 2, 3, 4), decay_norms=False)
@@ -24,19 +25,15 @@ CANDIDATES = {  # label: (recipe, what it changes)
 }
 
 
+def profile_one(label, recipe, change):
+    "Build and profile one candidate and write its row."
+    row = log_recipe(recipe, label, change)
+    print(f"{label}: {summary(row['profile'])} ({row['profile']['seconds']} s to profile, "
+          f"{row['train_seconds']} s to train)", flush=True)
+
+
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("labels", nargs="*")
-    ap.add_argument("--list", action="store_true")
-    args = ap.parse_args(argv)
-    if args.list or not args.labels:
-        for k, (_, change) in CANDIDATES.items(): print(f"{k}: {change}")
-        return
-    for label in args.labels:
-        recipe, change = CANDIDATES[label]
-        row = log_recipe(recipe, label, change)
-        print(f"{label}: {summary(row['profile'])} ({row['profile']['seconds']} s to profile, "
-              f"{row['train_seconds']} s to train)", flush=True)
+    run_labels(__doc__, CANDIDATES, profile_one, argv)
 
 
 if __name__ == "__main__":
