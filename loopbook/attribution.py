@@ -8,6 +8,7 @@ Docs: https://loopbook.github.io/loopbook/api/attribution.html.md"""
 # %% ../nbs/api/attribution.ipynb #90287a1f
 from __future__ import annotations
 
+import math
 import random
 import time
 from contextlib import nullcontext
@@ -21,7 +22,7 @@ from .models import ADDRESSES, Adapter, LoopbookError, UnsupportedArchitecture
 
 # %% auto #0
 __all__ = ['KINDS', 'METHODS', 'act_grad', 'dla', 'ablation', 'screened', 'act_diff', 'attribute', 'ranking', 'concentration',
-           'spearman', 'pearson', 'top_overlap', 'random_components', 'score_rows']
+           'spearman', 'pearson', 'top_overlap', 'random_components', 'random_controls', 'score_rows']
 
 # %% ../nbs/api/attribution.ipynb #09c020f7
 KINDS = ("neuron", "head", "expert")
@@ -153,6 +154,19 @@ def random_components(model, kind: str, size: int, seed: int, exclude=()) -> lis
     "`size` components of `kind` drawn uniformly at random (seeded), avoiding `exclude`."
     pool = [c for c in Adapter(model).components(kind) if c not in set(exclude)]
     return sorted(random.Random(seed).sample(pool, size))
+
+def random_controls(model, kind: str, size: int, n: int, exclude=()) -> dict[int, list]:
+    """`n` distinct random sets of `size` components of `kind` (avoiding `exclude`), keyed by the seed that drew each:
+    seeds 0, 1, 2, ..., skipping a seed whose set repeats an earlier one (32 experts give few distinct single experts)."""
+    pool = len([c for c in Adapter(model).components(kind) if c not in set(exclude)])
+    if math.comb(pool, size) < n:
+        raise ValueError(f"random_controls: only {math.comb(pool, size)} distinct sets of {size} {kind}s exist; asked for {n}.")
+    sets, seed = {}, 0
+    while len(sets) < n:
+        s = random_components(model, kind, size, seed, exclude)
+        if s not in sets.values(): sets[seed] = s
+        seed += 1
+    return sets
 
 def score_rows(scores: dict, top: int = 50) -> list[dict]:
     "The top components as JSON-ready rows: kind, layer, index, score."

@@ -1,4 +1,4 @@
-"""From records to numbers: coverage, precision, outcome classes, loop spots, rates with Wilson and cluster-bootstrap intervals, and a paired test.
+"""From records to numbers: coverage, precision, outcome classes, loop spots, rates with Wilson and cluster-bootstrap intervals, and a paired, cluster-aware comparison of two runs.
 
 Docs: https://loopbook.github.io/loopbook/api/scoring.html.md"""
 
@@ -13,10 +13,11 @@ from collections import defaultdict
 
 from .corpus import Enumeration, load_lists
 from .loops import parse_items
-from .stats import Rate
+from .stats import PairedComparison, Rate, paired_comparison
 
 # %% auto #0
-__all__ = ['OUTCOMES', 'canonical', 'coverage_precision', 'coverage_all', 'score', 'cluster_bootstrap', 'mcnemar', 'summarize']
+__all__ = ['OUTCOMES', 'canonical', 'coverage_precision', 'coverage_all', 'score', 'cluster_bootstrap', 'compare_records',
+           'summarize']
 
 # %% ../nbs/api/scoring.ipynb #d78719dd
 def _names(e: Enumeration) -> dict[str, str]:
@@ -79,12 +80,15 @@ def cluster_bootstrap(flags: list[bool], clusters: list, n_boot: int = 2000, see
     rates.sort()
     return rates[int(0.025 * n_boot)], rates[int(0.975 * n_boot) - 1]
 
-def mcnemar(before: list[bool], after: list[bool]) -> dict:
-    "Exact McNemar test for paired binary outcomes: the discordant counts and a two-sided p-value."
-    b = sum(x and not y for x, y in zip(before, after)); c = sum(y and not x for x, y in zip(before, after))
-    n, k = b + c, min(b, c)
-    p = min(1.0, 2 * sum(math.comb(n, i) for i in range(k + 1)) / 2 ** n) if n else 1.0
-    return dict(only_before=b, only_after=c, p=p)
+def compare_records(before: list[dict], after: list[dict], cluster: str = "task") -> PairedComparison:
+    """The change in loop rate between two runs over the same prompts: paired by (prompt id, seed), clustered by task
+    (or task × template)."""
+    def flags(records):
+        out = {(r["prompt_id"], r["seed"]): score(r)["looping"] for r in records}
+        if len(out) != len(records): raise ValueError("compare_records: two records share a prompt id and seed.")
+        return out
+    key = {(r["prompt_id"], r["seed"]): r["task"] if cluster == "task" else (r["task"], r["template"]) for r in before}
+    return paired_comparison(flags(before), flags(after), key)
 
 def summarize(records: list[dict], cluster: str = "task") -> dict:
     "Loop rate with Wilson and cluster-bootstrap intervals, distinct loop spots, coverage, `cov_all` and outcome counts."

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 # %% auto #0
-__all__ = ['Rate', 'PairedComparison', 'paired_comparison', 'control_rank']
+__all__ = ['Rate', 'PairedComparison', 'paired_comparison', 'control_rank', 'judge']
 
 # %% ../nbs/api/stats.ipynb #4ebb52bf
 @dataclass(frozen=True)
@@ -94,3 +94,12 @@ def control_rank(value: float, controls: list[float], lower_is_better: bool = Tr
     as_good = sum(sign * c <= sign * value for c in controls)
     return dict(rank=1 + sum(sign * c < sign * value for c in controls), n=len(controls),
                 p=(1 + as_good) / (1 + len(controls)))
+
+def judge(cmp: PairedComparison, controls: list[float]) -> dict:
+    """The verdict on an intervention from its paired comparison with the base (`cmp`) and the rates under random
+    controls of the same size: whether it lowers the rate, whether it is specific, and the word for it."""
+    rank = control_rank(cmp.after, controls)
+    lowers = cmp.p < 0.05 and cmp.change < 0
+    specific = lowers and rank["rank"] == 1 and rank["p"] < 0.1
+    return dict(cmp=cmp, rank=rank, lowers=lowers, specific=specific,
+                word="Positive" if specific else "Real but not specific" if lowers else "Negative")

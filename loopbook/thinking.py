@@ -20,6 +20,7 @@ from pathlib import Path
 import torch
 from tqdm.auto import tqdm
 
+from .benchmark import TEMPLATES, ListPrompt
 from .corpus import Enumeration, next_question
 from .generate import SamplingConfig, config
 from .loops import detect_loop
@@ -28,7 +29,7 @@ from .scoring import canonical
 
 # %% auto #0
 __all__ = ['FORMATS', 'OUTCOMES', 'Fact', 'facts', 'ThinkingFormat', 'thinking_format', 'render', 'think', 'closes_at', 'read',
-           'visits', 'doom_loop', 'outcome', 'detector_agreement', 'knowledge']
+           'visits', 'doom_loop', 'outcome', 'detector_agreement', 'knowledge', 'restates']
 
 # %% ../nbs/api/thinking.ipynb #ad4aae08
 @dataclass(frozen=True)
@@ -179,15 +180,19 @@ def detector_agreement(labels: dict | None = None, **kw) -> dict:
 
 # %% ../nbs/api/thinking.ipynb #bf5686c7
 @torch.no_grad()
-def knowledge(model, tokenizer, facts: list[Fact], fmt: ThinkingFormat | None = None, batch_size: int = 64) -> list[float]:
-    "The teacher-forced probability of each fact's gold item after the prompt and the format's commit text."
+def knowledge(model, tokenizer, facts: list[Fact], fmt: ThinkingFormat | None = None, batch_size: int = 64,
+              frame: str = "question") -> list[float]:
+    """The teacher-forced probability of each fact's gold item: after the question and the format's commit text
+    (`frame="question"`), or after the list written in order up to the item before it (`frame="list"`)."""
+    if frame not in ("question", "list"): raise ValueError(f"knowledge: frame must be 'question' or 'list', not {frame!r}.")
     fmt = fmt or thinking_format(tokenizer)
     chat = bool(getattr(tokenizer, "chat_template", None))
     dev, out = next(model.parameters()).device, []
     for s in range(0, len(facts), batch_size):
         rows = []
         for f in facts[s: s + batch_size]:
-            context = render(f, tokenizer, fmt) + fmt.commit.format(noun=f.enumeration.noun, prev=f.prev, title=f.enumeration.title)
+            context = (render(f, tokenizer, fmt) + fmt.commit.format(noun=f.enumeration.noun, prev=f.prev, title=f.enumeration.title)
+                       if frame == "question" else ListPrompt(f.enumeration, TEMPLATES[0], f.position).render(tokenizer))
             ctx = tokenizer(context, add_special_tokens=not chat)["input_ids"]
             rows.append((ctx, tokenizer(" " + f.gold, add_special_tokens=False)["input_ids"]))
         width = max(len(c) + len(g) for c, g in rows)
@@ -200,3 +205,8 @@ def knowledge(model, tokenizer, facts: list[Fact], fmt: ThinkingFormat | None = 
             positions = torch.arange(len(c) - 1, len(c) + len(g) - 1)
             out.append(float(logp[i, positions, torch.tensor(g)].sum().exp()))
     return out
+
+def restates(fact: Fact, thought: str) -> bool:
+    "Whether `thought` opens (its first sentence) by naming the question's anchor item and list, as the organisms' traces do."
+    first = thought.split(". ")[0].casefold()
+    return f"after {fact.prev.casefold()}" in first and fact.enumeration.title.casefold() in first
