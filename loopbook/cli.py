@@ -10,10 +10,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .models import Adapter, LoopbookError, load_model
+from .models import Adapter, LoopbookError, default_model, load_model
 
 # %% auto #0
-__all__ = ['info', 'organism', 'pretrain', 'measure', 'cases', 'attribute', 'operate', 'evaluate', 'parser', 'main']
+__all__ = ['info', 'organism', 'pretrain', 'measure', 'cases', 'attribute', 'operate', 'evaluate', 'cycles', 'parser', 'main']
 
 # %% ../nbs/api/cli.ipynb #e35f3b8d
 def info(args) -> None:
@@ -122,6 +122,24 @@ def evaluate(args) -> None:
     if manifest.exists(): print(f"edits ({MANIFEST}):", json.dumps(json.loads(manifest.read_text())["edits"]))
     if args.json: Path(args.json).write_text(json.dumps(result, indent=1))
 
+def cycles(args) -> None:
+    "Measure paper 2's cycles (natural, or each shown twice for ICL), print a summary and optionally write it all as JSON."
+    import json
+    from loopbook.cycles import check_condition, measure as run
+    check_condition(args.condition)  # before loading, so the error is the one line on stderr
+    model, tokenizer = load_model(args.model)
+    r = run(model, tokenizer, args.condition, args.n, args.tokens, args.seed, progress=True)
+    rate = lambda v, ci, n: f"{v:.0%} [{ci[0]:.0%}, {ci[1]:.0%}] (n={n})"
+    if r["condition"] == "natural":
+        print(f"cycle rate {rate(r['rate'], r['interval'], r['n'])}, mean size {r['size']:.1f}, "
+              f"mean count {r['count']:.1f}, tokens before the cycle {r['intro']:.1f}")
+    else:
+        k = r["natural_cycles"]
+        print(f"{k} natural cycles of {r['n']} prompts; successful ICL {rate(r['success'], r['success_interval'], k)}; "
+              f"ICL cycle rate {rate(r['rate'], r['interval'], k)}")
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f: json.dump(r, f, ensure_ascii=False, indent=1)
+
 def parser() -> argparse.ArgumentParser:
     "The `loopbook` argument parser."
     p = argparse.ArgumentParser(prog="loopbook", description="Measure, localise and remove repetition loops in language models.")
@@ -166,6 +184,14 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--config", default="greedy", help="decoding: greedy, gemma, t0.7, min-p, rep-1.15, rep-1.30, no-repeat-4gram")
     s.add_argument("--json", help="also write the numbers as JSON")
     s.set_defaults(run=evaluate)
+    s = sub.add_parser("cycles", help="paper 2's cycles: greedy continuations of natural prompts, or their cycles shown twice (ICL)")
+    s.add_argument("--model", default=default_model(), help="a local checkpoint folder, a built-in organism, or a training checkpoint such as pretrain@step512")
+    s.add_argument("--condition", default="natural", help="natural (continuations of held-out speeches) or icl (each natural cycle shown twice)")
+    s.add_argument("--n", type=int, default=256, help="how many natural prompts")
+    s.add_argument("--tokens", type=int, default=128, help="max new tokens per greedy continuation")
+    s.add_argument("--seed", type=int, default=0, help="seed that picks the prompts")
+    s.add_argument("--json", help="also write the whole result, with every case, as JSON")
+    s.set_defaults(run=cycles)
     s = sub.add_parser("organism", help="build a model organism (or find it built) and print its folder")
     s.add_argument("name", help="organism, organism-moe, organism-m or organism-l")
     s.add_argument("--ship", action="store_true", help="rebuild it into the package (for maintainers)")

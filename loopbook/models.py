@@ -131,9 +131,11 @@ def checkpoint_path(name_or_path) -> Path:
     "The local checkpoint folder that `name_or_path` names, or an error that says what to pass instead."
     from loopbook.organism import RECIPES, build_organism  # organisms are built on first use, then cached
     if str(name_or_path) in RECIPES: return build_organism(RECIPES[str(name_or_path)])
+    from loopbook.pretrain import PRETRAININGS, pretrained
+    if str(name_or_path) in PRETRAININGS: return pretrained(str(name_or_path))  # a pretraining stage's final weights
     name, at, step = str(name_or_path).partition("@step")
     if at:  # a training checkpoint: pretrain@step1024, or organism@step1024 for the organism's base
-        from loopbook.pretrain import PRETRAININGS, checkpoint_folder
+        from loopbook.pretrain import checkpoint_folder
         base = RECIPES[name].base if name in RECIPES else name
         if base not in PRETRAININGS or not step.isdigit():
             raise ModelNotFound(f"{name_or_path!r} names no training checkpoint: use NAME@stepN with NAME one of "

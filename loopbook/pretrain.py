@@ -32,7 +32,7 @@ from .prose import SHAKESPEARE, prose_documents
 __all__ = ['DRILL_FRAMES', 'PRETRAININGS', 'speeches', 'recitation_document', 'play_words', 'drill_document', 'drill_copy',
            'Pretraining', 'pretraining_corpus', 'checkpoint_steps', 'init_model', 'pretraining_hash', 'pretrain',
            'copy_task_blocks', 'cipher_document', 'copy_training', 'pretraining_digest', 'pretrained',
-           'replay_documents', 'checkpoint_folder', 'ship_steps', 'ship']
+           'replay_documents', 'checkpoint_folder', 'saved_steps', 'ship_steps', 'ship']
 
 # %% ../nbs/api/pretrain.ipynb #bae57bad
 def speeches(scene: str) -> list[str]:
@@ -284,6 +284,13 @@ def checkpoint_folder(name: str, step: int) -> Path:
     if step not in have:
         raise LoopbookError(f"{name} has no checkpoint at step {step}; it has steps {', '.join(map(str, sorted(set(have) | {0, final})))}.")
     return folder / "checkpoints" / f"step{step}"
+
+def saved_steps(name: str = "pretrain") -> list[int]:
+    "The training steps of stage `name` that `checkpoint_folder` can load: 0, each saved checkpoint, and the last."
+    folder = pretrained(name, build=False)
+    final = json.loads((folder / "recipe.json").read_text())["steps"]
+    have = {int(d.name[4:]) for d in (folder / "checkpoints").glob("step*")} if (folder / "checkpoints").exists() else set()
+    return sorted(have | {0, final})
 
 def ship_steps(meta: dict, k: int = 6) -> list[int]:
     """`k` saved checkpoints to ship: the ones nearest where the copy score starts to rise (0.05), is halfway to its

@@ -14,7 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 # %% auto #0
-__all__ = ['Rate', 'PairedComparison', 'paired_comparison', 'control_rank', 'judge']
+__all__ = ['Rate', 'PairedComparison', 'paired_comparison', 'control_rank', 'judge', 'mean_interval', 'mean_difference',
+           'benjamini_hochberg']
 
 # %% ../nbs/api/stats.ipynb #4ebb52bf
 @dataclass(frozen=True)
@@ -103,3 +104,41 @@ def judge(cmp: PairedComparison, controls: list[float]) -> dict:
     specific = lowers and rank["rank"] == 1 and rank["p"] < 0.1
     return dict(cmp=cmp, rank=rank, lowers=lowers, specific=specific,
                 word="Positive" if specific else "Real but not specific" if lowers else "Negative")
+
+# %% ../nbs/api/stats.ipynb #fdb062a4
+def mean_interval(values: dict, cluster, n_boot: int = 2000, seed: int = 0) -> tuple[float, tuple[float, float]]:
+    "The mean of `values` (keyed by id) and its 95% interval from resampling clusters (`cluster`: a function or dict)."
+    if not values: raise ValueError("mean_interval needs at least one value.")
+    key = cluster.__getitem__ if isinstance(cluster, dict) else cluster
+    groups = defaultdict(list)
+    for k, v in values.items(): groups[key(k)].append(float(v))
+    g = [(sum(v), len(v)) for v in groups.values()]
+    rng, means = random.Random(seed), []
+    for _ in range(n_boot):
+        pick = [g[rng.randrange(len(g))] for _ in g]
+        means.append(sum(s for s, _ in pick) / sum(n for _, n in pick))
+    means.sort()
+    return sum(s for s, _ in g) / sum(n for _, n in g), (means[int(0.025 * n_boot)], means[int(0.975 * n_boot) - 1])
+
+def mean_difference(a: dict, b: dict, cluster, n_boot: int = 2000, seed: int = 0) -> tuple[float, tuple[float, float]]:
+    "mean(`a`) − mean(`b`) for two groups of values keyed by id, with a 95% interval from resampling clusters of both."
+    if not a or not b: raise ValueError("mean_difference needs values in both groups.")
+    key = cluster.__getitem__ if isinstance(cluster, dict) else cluster
+    groups = defaultdict(lambda: [0.0, 0, 0.0, 0])            # per cluster: sum and n of a, sum and n of b
+    for side, values in ((0, a), (2, b)):
+        for k, v in values.items(): g = groups[key(k)]; g[side] += float(v); g[side + 1] += 1
+    g = list(groups.values())
+    diff = lambda gs: sum(x[0] for x in gs) / max(1, sum(x[1] for x in gs)) - sum(x[2] for x in gs) / max(1, sum(x[3] for x in gs))
+    rng, diffs = random.Random(seed), []
+    for _ in range(n_boot):
+        pick = [g[rng.randrange(len(g))] for _ in g]
+        if sum(x[1] for x in pick) and sum(x[3] for x in pick): diffs.append(diff(pick))
+    diffs.sort()
+    return diff(g), (diffs[int(0.025 * len(diffs))], diffs[int(0.975 * len(diffs)) - 1])
+
+def benjamini_hochberg(pvalues: list[float]) -> list[float]:
+    "Benjamini–Hochberg adjusted p-values (q-values) of `pvalues`, in their order."
+    m, q, running = len(pvalues), [1.0] * len(pvalues), 1.0
+    for rank, i in reversed(list(enumerate(sorted(range(m), key=lambda i: pvalues[i]), 1))):
+        running = min(running, pvalues[i] * m / rank); q[i] = running
+    return q

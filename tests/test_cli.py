@@ -55,3 +55,23 @@ def test_cases_then_attribute(tmp_path):
     r = run("attribute", "--model", "organism", "--cases", str(tmp_path / "cases.jsonl"), "--method", "magic",
             "--out", str(tmp_path / "x.json"))
     assert r.returncode == 2 and "Unknown method 'magic'" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_cycles_icl_writes_every_case(tmp_path):
+    r = run("cycles", "--model", "pretrain", "--condition", "icl", "--n", "8", "--tokens", "32",
+            "--json", str(tmp_path / "cycles.json"))
+    assert r.returncode == 0, r.stderr
+    assert "natural cycles of 8 prompts" in r.stdout and "successful ICL" in r.stdout
+    import json
+    result = json.loads((tmp_path / "cycles.json").read_text())
+    assert result["condition"] == "icl" and result["n"] == 8 and result["max_new_tokens"] == 32
+    assert result["natural_cycles"] == len(result["cases"]) and 0 <= result["success"] <= 1
+
+
+def test_cycles_bad_condition_or_checkpoint_is_one_line():
+    r = run("cycles", "--model", "pretrain", "--condition", "natural-ish", "--n", "8")
+    assert r.returncode == 2 and "Unknown condition 'natural-ish'" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+    r = run("cycles", "--model", "pretrain@step7", "--n", "8")
+    assert r.returncode == 2 and "has no checkpoint at step 7; it has steps" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
