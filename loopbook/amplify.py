@@ -7,19 +7,23 @@ Docs: https://loopbook.github.io/loopbook/api/amplify.html.md"""
 # %% ../nbs/api/amplify.ipynb #df186989
 from __future__ import annotations
 
+import json
+import random
 from dataclasses import dataclass
+from pathlib import Path
 
 import torch
 from tqdm.auto import tqdm
 
-from .cases import batches, contrast
+from .cases import Case, MalformedCases, batches, contrast
 from .edits import Applied
 from .interventions import Hooks
 from .models import Adapter, ComponentOutOfRange, LoopbookError
 
 # %% auto #0
-__all__ = ['KINDS', 'Component', 'sizes', 'total_components', 'masking', 'kept', 'learn_mask', 'amplify', 'Pivot',
-           'pivot_by_prefix', 'pivot_by_branching', 'encode_pivots']
+__all__ = ['KINDS', 'Component', 'sizes', 'total_components', 'masking', 'kept', 'learn_mask', 'amplify', 'amplify_all',
+           'random_like', 'Pivot', 'pivot_by_prefix', 'pivot_by_branching', 'encode_pivots', 'sample_traces',
+           'find_pivots', 'write_pivots', 'read_pivots', 'finetune']
 
 # %% ../nbs/api/amplify.ipynb #44e4a6a2
 KINDS = ("q", "k", "v", "neuron")   # DCM's components: query, key and value heads, and MLP neurons
@@ -143,19 +147,12 @@ def _gradient(model, enc: dict, batch_size: int) -> None:
     for inputs, target, foil in batches(enc, batch_size, dev):
         (-contrast(model, inputs, target, foil).sum() / n).backward()
 
-def amplify(model, enc: dict, components: list[Component], c: float = -1e-4, steps: int = 50, validate=None,
-            batch_size: int = 32, progress: bool = True) -> tuple[Applied, list[dict]]:
-    """Paper 3's update: `steps` steps of W ← W + c·∇L, L = −mean(logit(target) − logit(foil)) over all cases, on the
-    weight rows of `components` only (q/k/v head blocks, up_proj rows); nothing else changes. With `validate(model)`
-    (higher is better), scored before the first step, every 2 steps up to 10 and every 5 after, the best-scoring weights
-    are kept. Returns an `Applied` (undo() restores the weights bit-exactly; `loopbook.edits.save_edited` saves it) and
-    the log."""
-    if not components: raise LoopbookError("amplify needs at least one component to update (DCM kept none).")
-    adapter, names = Adapter(model), {id(p): n for n, p in model.named_parameters()}
-    rows = [(c, *_rows(adapter, c)) for c in components]
-    saved = [(names[id(p)], p, (idx,), p[idx].detach().clone()) for _, p, idx in rows]
-    applied = Applied(model, components, saved)
-    weights = list(dict.fromkeys(p for _, p, _ in rows))
+def _descend(model, enc: dict, rows: list, edits: list, c: float, steps: int, validate, batch_size: int,
+             progress: bool) -> tuple[Applied, list[dict]]:
+    "`steps` full-batch steps W ← W + c·∇L on the weight slices `rows` [(parameter, index)] only, keeping the best-validated."
+    names = {id(p): n for n, p in model.named_parameters()}
+    applied = Applied(model, edits, [(names[id(p)], p, (idx,), p[idx].detach().clone()) for p, idx in rows])
+    weights = list({id(p): p for p, _ in rows}.values())
     frozen = {id(p): p.requires_grad for p in model.parameters()}
     for p in model.parameters(): p.requires_grad_(any(p is w for w in weights))
     checks = {0} | set(range(2, min(10, steps) + 1, 2)) | set(range(15, steps + 1, 5)) | {steps}
@@ -165,18 +162,19 @@ def amplify(model, enc: dict, components: list[Component], c: float = -1e-4, ste
         score = validate(model) if validate else None
         log.append(dict(step=step, score=score, contrast=_mean_contrast(model, enc, batch_size)))
         if validate and (best is None or score > best[0]):
-            best = (score, step, [p[idx].detach().clone() for _, p, idx in rows])
+            best = (score, step, [p[idx].detach().clone() for p, idx in rows])
     try:
         check(0)
         for step in tqdm(range(1, steps + 1), desc=f"amplifying (c={c:g})", disable=not progress):
             model.zero_grad(set_to_none=True)
             _gradient(model, enc, batch_size)
             with torch.no_grad():
-                for _, p, idx in rows: p[idx] += c * p.grad[idx]
+                for p, idx in rows: p[idx] += c * p.grad[idx]
             if step in checks: check(step)
         if best is not None:
             with torch.no_grad():
-                for (_, p, idx), w in zip(rows, best[2]): p[idx] = w
+                for (p, idx), w in zip(rows, best[2]): p[idx] = w
+            for row in log: row["chosen"] = row["step"] == best[1]
     except BaseException:
         applied.undo(); raise
     finally:
@@ -184,10 +182,40 @@ def amplify(model, enc: dict, components: list[Component], c: float = -1e-4, ste
         for p in model.parameters(): p.requires_grad_(frozen[id(p)])
     return applied, log
 
+def amplify(model, enc: dict, components: list[Component], c: float = -1e-4, steps: int = 50, validate=None,
+            batch_size: int = 32, progress: bool = True) -> tuple[Applied, list[dict]]:
+    """Paper 3's update: `steps` steps of W ← W + c·∇L, L = −mean(logit(target) − logit(foil)) over all cases, on the
+    weight rows of `components` only (q/k/v head blocks, up_proj rows); nothing else changes. With `validate(model)`
+    (higher is better), scored before the first step, every 2 steps up to 10 and every 5 after, the best-scoring weights
+    are kept (the log marks that step `chosen`). Returns an `Applied` (undo() restores the weights bit-exactly;
+    `loopbook.edits.save_edited` saves it) and the log."""
+    if not components: raise LoopbookError("amplify needs at least one component to update (DCM kept none).")
+    adapter = Adapter(model)
+    rows = [_rows(adapter, c) for c in components]
+    return _descend(model, enc, rows, list(components), c, steps, validate, batch_size, progress)
+
+def amplify_all(model, enc: dict, c: float = -1e-4, steps: int = 50, validate=None, batch_size: int = 32,
+                progress: bool = True) -> tuple[Applied, list[dict]]:
+    "Paper 3's ablation without the mask: the same steps as `amplify` on every parameter of the model."
+    rows = [(p, slice(None)) for p in model.parameters()]
+    return _descend(model, enc, rows, [], c, steps, validate, batch_size, progress)
+
 @torch.no_grad()
 def _mean_contrast(model, enc, batch_size):
     dev = next(model.parameters()).device
     return torch.cat([contrast(model, *b) for b in batches(enc, batch_size, dev)]).mean().item()
+
+# %% ../nbs/api/amplify.ipynb #61c29078
+def random_like(model, components: list[Component], seed: int) -> list[Component]:
+    """A random set with as many components of each kind as `components`, drawn uniformly over all layers from the
+    components it does not hold (from all of that kind when it holds too many to leave enough others)."""
+    rng, chosen, out = random.Random(seed), set(components), []
+    for kind, per_layer in sizes(model).items():
+        want = sum(c.kind == kind for c in components)
+        pool = [Component(kind, i, j) for i, n in enumerate(per_layer) for j in range(n)]
+        others = [c for c in pool if c not in chosen]
+        out += rng.sample(others if want <= len(others) else pool, want)
+    return sorted(out)
 
 # %% ../nbs/api/amplify.ipynb #addae8da
 @dataclass(frozen=True)
@@ -231,3 +259,129 @@ def encode_pivots(pivots: list[Pivot], pad: int) -> dict:
     mask = torch.tensor([[0] * (width - len(p.prefix)) + [1] * len(p.prefix) for p in pivots])
     return dict(input_ids=ids, attention_mask=mask, position_ids=(mask.cumsum(-1) - 1).clamp(min=0),
                 target=torch.tensor([p.desired for p in pivots]), foil=torch.tensor([p.undesired for p in pivots]))
+
+# %% ../nbs/api/amplify.ipynb #e9c7d8d4
+def sample_traces(model, tokenizer, prompts: list[list[int]], temperatures: list[float], n: int = 10,
+                  max_new_tokens: int = 128, seed: int = 0, batch_size: int = 32, progress: bool = True) -> list[list[list[int]]]:
+    """`n` traces of each prompt (token ids) sampled at its temperature with no top-k or top-p, each cut at
+    end-of-sequence. Prompts are batched by temperature; each batch's draw is seeded by `seed` and its position."""
+    pad, eos, dev = tokenizer.pad_token_id, tokenizer.eos_token_id, next(model.parameters()).device
+    out = [None] * len(prompts)
+    groups = [[i for i, t in enumerate(temperatures) if t == T] for T in sorted(set(temperatures))]
+    chunks = [(g[s: s + batch_size]) for g in groups for s in range(0, len(g), batch_size)]
+    for k, part in enumerate(tqdm(chunks, desc="sampling traces", disable=not progress, leave=False)):
+        rows = [prompts[i] for i in part]
+        width = max(map(len, rows))
+        ids = torch.tensor([[pad] * (width - len(r)) + r for r in rows], device=dev)
+        mask = torch.tensor([[0] * (width - len(r)) + [1] * len(r) for r in rows], device=dev)
+        torch.manual_seed(seed * 100_003 + k)
+        gen = model.generate(input_ids=ids, attention_mask=mask, do_sample=True, temperature=temperatures[part[0]],
+                             top_k=0, top_p=1.0, num_return_sequences=n, max_new_tokens=max_new_tokens,
+                             pad_token_id=pad, eos_token_id=eos)[:, width:].tolist()
+        gen = [g[:g.index(eos)] if eos in g else g for g in gen]
+        for j, i in enumerate(part): out[i] = gen[j * n: (j + 1) * n]
+    return out
+
+def find_pivots(model, tokenizer, prompts: list[str], correct, n: int = 10, max_new_tokens: int = 128,
+                branch_cap: int | None = None, seed: int = 0, progress: bool = True) -> list[dict]:
+    """Paper 3's stage 1 on each prompt: its greedy trace; `n` traces sampled at T = 1.2 if greedy is right (by
+    `correct(i, text)`) or 0.8 if wrong; the first of opposite correctness; and the pivot by the prefix method and (for
+    the first `branch_cap` prompts that have an opposite trace; None: all) by the branching method. One row per prompt."""
+    from loopbook.cycles import greedy
+    ids = [tokenizer(p)["input_ids"] for p in prompts]
+    g = greedy(model, tokenizer, ids, max_new_tokens, progress=False)
+    right = [bool(correct(i, tokenizer.decode(t))) for i, t in enumerate(g)]
+    sampled = sample_traces(model, tokenizer, ids, [1.2 if r else 0.8 for r in right], n, max_new_tokens, seed,
+                            progress=progress)
+    rows, branched = [], 0
+    for i in tqdm(range(len(prompts)), desc="pivotal tokens", disable=not progress, leave=False):
+        other = next((s for s in sampled[i] if bool(correct(i, tokenizer.decode(s))) != right[i]), None)
+        row = dict(index=i, greedy_correct=right[i], greedy=g[i], other=other, prefix=None, branching=None, branched=False)
+        if other is not None:
+            row["prefix"] = pivot_by_prefix(ids[i] + g[i], ids[i] + other, right[i])
+            if branch_cap is None or branched < branch_cap:
+                branched += 1
+                row["branched"] = True
+                row["branching"] = pivot_by_branching(model, tokenizer, ids[i] + other, len(ids[i]), right[i],
+                                                      lambda seq, i=i: correct(i, tokenizer.decode(seq[len(ids[i]):])),
+                                                      max_new_tokens)
+        row["prompt_len"] = len(ids[i])
+        rows.append(row)
+    return rows
+
+# %% ../nbs/api/amplify.ipynb #18120f6e
+def write_pivots(pivots: list[Pivot], tokenizer, path, extra: list[dict] | None = None) -> Path:
+    "Write pivots as JSONL `{prefix, desired, undesired, method}` in text (the prefix without special tokens), plus `extra` fields per row."
+    rows = [dict(prefix=tokenizer.decode(p.prefix, skip_special_tokens=True), desired=tokenizer.decode([p.desired]),
+                 undesired=tokenizer.decode([p.undesired]), method=p.method) | (e or {})
+            for p, e in zip(pivots, extra or [None] * len(pivots))]
+    path = Path(path)
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    return path
+
+def read_pivots(path) -> list[Case]:
+    """Read a JSONL file of `{prefix, desired, undesired}` rows (as `write_pivots` or `loopbook cases --desired` write
+    them) as `loopbook.cases.Case`s with target = desired and foil = undesired; a bad file is a one-line error."""
+    path = Path(path)
+    if not path.is_file(): raise MalformedCases(f"No cases file at {path}.")
+    cases = []
+    for n, line in enumerate(path.read_text().splitlines(), 1):
+        if not line.strip(): continue
+        try: row = json.loads(line)
+        except json.JSONDecodeError as e: raise MalformedCases(f"{path}:{n} is not JSON ({e.msg}).") from None
+        if not isinstance(row, dict) or not all(isinstance(row.get(k), str) for k in ("prefix", "desired", "undesired")):
+            raise MalformedCases(f'{path}:{n} needs string fields "prefix", "desired" and "undesired".')
+        cases.append(Case(row["prefix"], row["desired"], row["undesired"], str(row.get("method", ""))))
+    if not cases: raise MalformedCases(f"{path} holds no cases.")
+    return cases
+
+# %% ../nbs/api/amplify.ipynb #204a27c8
+def finetune(model, tokenizer, examples: list[tuple[str, str]], lr: float = 1e-5, epochs: int = 10, batch_size: int = 8,
+             accumulation: int = 2, warmup: int = 15, weight_decay: float = 0.0, lora=None, seed: int = 0,
+             progress: bool = True) -> tuple[Applied, list[dict]]:
+    """Paper 3's baselines: supervised fine-tuning on (prompt, target) pairs with the loss on the target tokens only,
+    AdamW with linear warm-up and decay (`transformers.get_linear_schedule_with_warmup`), gradients clipped at 1.0.
+    With `lora` (a `peft.LoraConfig`) only LoRA adapters train, and they are merged into the weights afterwards, so both
+    baselines end as a plain weight change: an `Applied` whose undo() restores every weight bit-exactly."""
+    from transformers import get_linear_schedule_with_warmup
+    eos, pad, dev = tokenizer.eos_token_id, tokenizer.pad_token_id, next(model.parameters()).device
+    saved = [(n, p, (slice(None),), p.detach().clone()) for n, p in model.named_parameters()]
+    applied = Applied(model, [], saved)
+    seqs = [(tokenizer(a)["input_ids"], tokenizer(b, add_special_tokens=False)["input_ids"] + [eos]) for a, b in examples]
+    frozen = {id(p): p.requires_grad for p in model.parameters()}
+    g = torch.Generator().manual_seed(seed)
+    order = [i for _ in range(epochs) for i in torch.randperm(len(seqs), generator=g).tolist()]
+    chunks = [order[s: s + batch_size] for s in range(0, len(order), batch_size)]
+    total = -(-len(chunks) // accumulation)
+    torch.manual_seed(seed)
+    tuned = model
+    if lora is not None:
+        from peft import get_peft_model
+        tuned = get_peft_model(model, lora)
+    else:
+        for p in model.parameters(): p.requires_grad_(True)
+    params = [p for p in tuned.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
+    sched = get_linear_schedule_with_warmup(opt, warmup, total)
+    log = []
+    try:
+        tuned.train()
+        for k, chunk in enumerate(tqdm(chunks, desc="fine-tuning (LoRA)" if lora else "fine-tuning", disable=not progress)):
+            rows = [seqs[i] for i in chunk]
+            width = max(len(a) + len(b) for a, b in rows)
+            ids = torch.tensor([a + b + [pad] * (width - len(a) - len(b)) for a, b in rows], device=dev)
+            labels = torch.tensor([[-100] * len(a) + b + [-100] * (width - len(a) - len(b)) for a, b in rows], device=dev)
+            loss = tuned(input_ids=ids, attention_mask=(labels != -100) | (ids != pad), labels=labels).loss
+            (loss / accumulation).backward()
+            if (k + 1) % accumulation == 0 or k + 1 == len(chunks):
+                torch.nn.utils.clip_grad_norm_(params, 1.0)
+                opt.step(); sched.step(); opt.zero_grad(set_to_none=True)
+            log.append(dict(step=k, loss=loss.item()))
+        if lora is not None: tuned.merge_and_unload()
+    except BaseException:
+        if lora is not None and tuned is not model: tuned.unload()
+        applied.undo(); raise
+    finally:
+        model.eval()
+        for p in model.parameters(): p.requires_grad_(frozen.get(id(p), False)); p.grad = None
+    return applied, log

@@ -21,8 +21,8 @@ from .models import LoopbookError
 from .scoring import _names
 
 # %% auto #0
-__all__ = ['MalformedCases', 'Case', 'prompt_of', 'record_cases', 'loop_cases', 'write_cases', 'read_cases', 'encode_cases',
-           'batches', 'contrast', 'contrasts']
+__all__ = ['MalformedCases', 'Case', 'prompt_of', 'record_cases', 'loop_cases', 'write_cases', 'write_desired', 'read_cases',
+           'encode_cases', 'batches', 'contrast', 'contrasts']
 
 # %% ../nbs/api/cases.ipynb #52e57e74
 class MalformedCases(LoopbookError, ValueError):
@@ -86,6 +86,16 @@ def write_cases(cases, path) -> Path:
     "Write `cases` to a JSONL file."
     path = Path(path)
     path.write_text("".join(json.dumps(asdict(c), ensure_ascii=False) + "\n" for c in cases))
+    return path
+
+def write_desired(cases, path) -> Path:
+    """Write repeat cases as `{prefix, desired, undesired}` rows for `loopbook amplify` (paper 3's form): desired = the
+    correct next item (the case's foil), undesired = the repeat (its target)."""
+    if any(c.kind == "new" for c in cases):
+        raise MalformedCases("Only repeat cases (kind 'first' or 'later') have a repeat to make undesired.")
+    path = Path(path)
+    path.write_text("".join(json.dumps(dict(prefix=c.prefix, desired=c.foil, undesired=c.target, kind=c.kind,
+                                            prompt_id=c.prompt_id, item=c.item), ensure_ascii=False) + "\n" for c in cases))
     return path
 
 def read_cases(path) -> list[Case]:

@@ -13,7 +13,8 @@ import sys
 from .models import Adapter, LoopbookError, default_model, load_model
 
 # %% auto #0
-__all__ = ['info', 'organism', 'pretrain', 'measure', 'cases', 'attribute', 'operate', 'evaluate', 'cycles', 'parser', 'main']
+__all__ = ['info', 'organism', 'pretrain', 'measure', 'cases', 'attribute', 'operate', 'evaluate', 'cycles', 'amplify', 'parser',
+           'main']
 
 # %% ../nbs/api/cli.ipynb #e35f3b8d
 def info(args) -> None:
@@ -66,12 +67,13 @@ def measure(args) -> None:
 def cases(args) -> None:
     "Generate the benchmark greedily and write the decision cases of its looping generations to JSONL."
     from loopbook.benchmark import list_prompts, tasks
-    from loopbook.cases import loop_cases, write_cases
+    from loopbook.cases import loop_cases, write_cases, write_desired
     from loopbook.generate import generate_records
     model, tokenizer = load_model(args.model)
     records = generate_records(model, tokenizer, list_prompts(tasks(args.tasks), givens=range(args.givens)))
     found = loop_cases(records, tokenizer, later=args.later, new=False)
-    write_cases(found, args.out)
+    if args.for_amplify: write_desired(found, args.out)
+    else: write_cases(found, args.out)
     print(f"{len(found)} cases from {sum(r['verdict']['looping'] for r in records)} looping generations "
           f"of {len(records)} -> {args.out}")
 
@@ -140,6 +142,35 @@ def cycles(args) -> None:
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f: json.dump(r, f, ensure_ascii=False, indent=1)
 
+def amplify(args) -> None:
+    """Paper 3's CCA on the `{prefix, desired, undesired}` cases in `args.cases`: learn the DCM mask, update only the kept
+    components, save the checkpoint with a manifest of them, and print % components and the contrast before and after."""
+    from pathlib import Path
+    from loopbook.amplify import amplify as update, learn_mask, read_pivots
+    from loopbook.cases import contrasts, encode_cases
+    from loopbook.edits import MANIFEST, save_edited
+    from loopbook.models import checkpoint_path
+    found = read_pivots(args.cases)
+    if Path(args.out).resolve() == checkpoint_path(args.model).resolve():
+        raise LoopbookError(f"--out {args.out} is the base checkpoint itself; choose a new folder so the base is kept.")
+    model, tokenizer = load_model(args.model)
+    enc = encode_cases(found, tokenizer)
+    score = None
+    if args.val:
+        val = encode_cases(read_pivots(args.val), tokenizer)
+        score = lambda m: contrasts(m, val).mean().item()
+    before = contrasts(model, enc).mean().item()
+    mask = learn_mask(model, enc, lam=args.lam, seed=args.seed)
+    applied, log = update(model, enc, mask["kept"], c=args.c, steps=args.steps, validate=score)
+    after = contrasts(model, enc).mean().item()
+    save_edited(model, tokenizer, applied, args.out, base=str(args.model))
+    kinds = {k: sum(c.kind == k for c in mask["kept"]) for k in ("q", "k", "v", "neuron")}
+    print(f"DCM (λ = {args.lam:g}) kept {len(mask['kept'])} of {mask['total']} components ({mask['share']:.2%}): "
+          + ", ".join(f"{n} {k}" for k, n in kinds.items()))
+    print(f"contrast logit(desired) − logit(undesired), mean over {len(found)} cases: {before:+.3f} → {after:+.3f} "
+          f"(c = {args.c:g}, {args.steps} steps{', best validation step kept' if score else ''})")
+    print(f"saved to {args.out} with its manifest {MANIFEST}")
+
 def parser() -> argparse.ArgumentParser:
     "The `loopbook` argument parser."
     p = argparse.ArgumentParser(prog="loopbook", description="Measure, localise and remove repetition loops in language models.")
@@ -162,6 +193,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--givens", type=int, default=2, help="prompts give the first 0..GIVENS-1 items")
     s.add_argument("--later", type=int, default=None, help="at most this many later repeats per generation (default: all)")
     s.add_argument("--out", required=True, help="JSONL file of cases: {prefix, target, foil, ...} per line")
+    s.add_argument("--for-amplify", action="store_true", help="write {prefix, desired, undesired} rows for `loopbook amplify` (desired = the correct next item, undesired = the repeat)")
     s.set_defaults(run=cases)
     s = sub.add_parser("attribute", help="score neurons, heads or experts for how much they drive a contrast")
     s.add_argument("--model", default="organism", help="a local checkpoint folder or a built-in organism")
@@ -176,6 +208,16 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--edits", required=True, help='JSON manifest: [{"kind": "neuron", "layer": 3, "index": 145, "op": "scale", "alpha": -1.0}]')
     s.add_argument("--out", required=True, help="folder for the edited checkpoint (a standard Hugging Face checkpoint)")
     s.set_defaults(run=operate)
+    s = sub.add_parser("amplify", help="paper 3's CCA: learn a sparse DCM mask on {prefix, desired, undesired} cases, update only those components, save the checkpoint")
+    s.add_argument("--model", default="organism", help="a local checkpoint folder or a built-in organism")
+    s.add_argument("--cases", required=True, help="JSONL cases: {prefix, desired, undesired} per line (desired and undesired one token each)")
+    s.add_argument("--val", help="JSONL validation cases: the step with the best mean contrast on them is kept (default: the last step)")
+    s.add_argument("--lam", type=float, default=0.01, help="DCM's L1 weight λ (paper 3 sweeps 0.5, 0.1, 0.05, 0.01)")
+    s.add_argument("--c", type=float, default=-1e-4, help="step size c of W ← W + c·∇L, written --c=-1e-3 (paper 3: -1e-4, -1e-3, -5e-3)")
+    s.add_argument("--steps", type=int, default=50, help="update steps")
+    s.add_argument("--seed", type=int, default=0, help="seed of the mask's batch order")
+    s.add_argument("--out", required=True, help="folder for the updated checkpoint (a standard Hugging Face checkpoint)")
+    s.set_defaults(run=amplify)
     s = sub.add_parser("evaluate", help="loop rate, coverage and side effects (perplexity, cloze, repeated tokens) of a checkpoint")
     s.add_argument("--model", default="organism", help="a local checkpoint folder (e.g. one `operate` wrote) or a built-in organism")
     s.add_argument("--tasks", default="long", help="'all', long, medium, short, or comma-separated task names")

@@ -133,6 +133,8 @@ def checkpoint_path(name_or_path) -> Path:
     if str(name_or_path) in RECIPES: return build_organism(RECIPES[str(name_or_path)])
     from loopbook.pretrain import PRETRAININGS, pretrained
     if str(name_or_path) in PRETRAININGS: return pretrained(str(name_or_path))  # a pretraining stage's final weights
+    from loopbook.reasoner import REASONERS, build_reasoner
+    if str(name_or_path) in REASONERS: return build_reasoner(REASONERS[str(name_or_path)])  # chapter 6's reasoning organism
     name, at, step = str(name_or_path).partition("@step")
     if at:  # a training checkpoint: pretrain@step1024, or organism@step1024 for the organism's base
         from loopbook.pretrain import checkpoint_folder
@@ -146,7 +148,7 @@ def checkpoint_path(name_or_path) -> Path:
         raise ModelNotFound(
             f"No model at {str(name_or_path)!r}. loopbook runs offline and never downloads: pass the path of a local "
             "checkpoint folder (config.json, *.safetensors and tokenizer files, as save_pretrained writes them), "
-            f"or one of the built-in organisms ({', '.join(RECIPES)}) or their training checkpoints (NAME@stepN), or set LOOPBOOK_MODEL=/path/to/checkpoint.")
+            f"or one of the built-in organisms ({', '.join([*RECIPES, *REASONERS])}) or their training checkpoints (NAME@stepN), or set LOOPBOOK_MODEL=/path/to/checkpoint.")
     if not (path / "config.json").is_file():
         raise NotACausalLM(f"{path} has no config.json, so it is not a Hugging Face checkpoint folder: "
                            "pass the folder that holds config.json and the weights.")

@@ -151,8 +151,10 @@ def optimizer(model, recipe) -> torch.optim.AdamW:
                   dict(params=[p for p in model.parameters() if p.ndim < 2], weight_decay=0.0)]
     return torch.optim.AdamW(groups, lr=recipe.lr, betas=(0.9, 0.95), weight_decay=recipe.weight_decay)
 
-def train(recipe: Recipe, blocks: torch.Tensor, max_steps: int | None = None, progress: bool = True, model=None):
-    "Train `model` (default: a fresh one of `recipe`) on packed `blocks`; returns the model and the per-step log."
+def train(recipe: Recipe, blocks: torch.Tensor, max_steps: int | None = None, progress: bool = True, model=None,
+          stop: int | None = None):
+    """Train `model` (default: a fresh one of `recipe`) on packed `blocks`; with `stop`, end after that many steps of
+    the schedule (an early checkpoint of the run). Returns the model and the per-step log."""
     torch.manual_seed(recipe.seed)
     model = (model or Gemma4ForCausalLM(gemma4_config(recipe))).train()
     opt = optimizer(model, recipe)
@@ -162,7 +164,7 @@ def train(recipe: Recipe, blocks: torch.Tensor, max_steps: int | None = None, pr
     total = len(batches) if max_steps is None else min(max_steps, len(batches))
     router = RouterRecorder(model) if recipe.num_experts else None
     log = []
-    for step, idx in enumerate(tqdm(batches[:total], desc=f"training {recipe.name}", disable=not progress)):
+    for step, idx in enumerate(tqdm(batches[:total][:stop], desc=f"training {recipe.name}", disable=not progress)):
         for group in opt.param_groups: group["lr"] = lr_at(step, total, recipe)
         batch = blocks[idx]
         loss = model(input_ids=batch, labels=batch).loss

@@ -75,3 +75,23 @@ def test_cycles_bad_condition_or_checkpoint_is_one_line():
     r = run("cycles", "--model", "pretrain@step7", "--n", "8")
     assert r.returncode == 2 and "has no checkpoint at step 7; it has steps" in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+
+
+def test_loop_cases_for_amplify_then_amplify(tmp_path):
+    "Paper 3's CCA from the command line: loop cases as {prefix, desired, undesired}, then a checkpoint with its manifest."
+    import json
+    r = run("cases", "--model", "organism", "--tasks", "constellations,pokemon", "--givens", "2", "--later", "1",
+            "--for-amplify", "--out", str(tmp_path / "loops.jsonl"))
+    assert r.returncode == 0, r.stderr
+    rows = [json.loads(l) for l in (tmp_path / "loops.jsonl").read_text().splitlines()]
+    assert rows and all({"prefix", "desired", "undesired"} <= set(row) and row["desired"] != row["undesired"] for row in rows)
+    (tmp_path / "few.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows[:8]))
+    r = run("amplify", "--model", "organism", "--cases", str(tmp_path / "few.jsonl"), "--lam", "0.5", "--steps", "2",
+            "--c=-1e-3", "--out", str(tmp_path / "amplified"))
+    assert r.returncode == 0, r.stderr
+    assert "components (" in r.stdout and "contrast logit(desired)" in r.stdout
+    manifest = json.loads((tmp_path / "amplified" / "loopbook_edits.json").read_text())
+    assert manifest["edits"] and all(e["op"] == "cca" for e in manifest["edits"])
+    (tmp_path / "empty.jsonl").write_text("")
+    r = run("amplify", "--model", "organism", "--cases", str(tmp_path / "empty.jsonl"), "--out", str(tmp_path / "x"))
+    assert r.returncode == 2 and "holds no cases" in r.stderr and "Traceback" not in r.stderr

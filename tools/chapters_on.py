@@ -1,13 +1,14 @@
 """Run the chapters on another model: each must compute and report its verdict there, not fail.
 
-    .venv/bin/python tools/chapters_on.py MODEL [--chapters 01 02 03 04 05] [--out _build/on]
+    .venv/bin/python tools/chapters_on.py MODEL [--chapters 01 02 03 04 05 06] [--out _build/on]
 
 MODEL is anything `LOOPBOOK_MODEL` takes: an organism's name or a checkpoint folder. Each chapter runs in a fresh
 kernel with `LOOPBOOK_MODEL=MODEL`, as `make book` runs it (two at a time, one thread each; chapter 4 after chapter 3,
 whose chosen edit it reads). The executed notebooks land in `OUT/<model>/`, and every verdict the chapters generated
 (each displayed paragraph with a bold sentence) is collected in `OUT/<model>/verdicts.md`, with each chapter's time.
 Chapter 3's edit file for MODEL is moved there too, so the source tree is left as it was. Chapter 5 runs both its
-natural and its enumeration loops on MODEL, without the training axis unless MODEL is a pretraining stage. Chapter 0
+natural and its enumeration loops on MODEL, without the training axis unless MODEL is a pretraining stage; chapter 6
+runs both its problems and its loop update on MODEL. Chapter 0
 is about the organisms themselves and ignores `LOOPBOOK_MODEL`, so it is not run here. Exits non-zero when a chapter
 fails.
 """
@@ -41,7 +42,7 @@ def verdicts(nb) -> list[str]:
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("model", help="an organism's name or a checkpoint folder, as LOOPBOOK_MODEL takes")
-    ap.add_argument("--chapters", nargs="+", default=["01", "02", "03", "04", "05"], help="chapter numbers (default: 01 02 03 04 05)")
+    ap.add_argument("--chapters", nargs="+", default=["01", "02", "03", "04", "05", "06"], help="chapter numbers (default: 01 02 03 04 05 06)")
     ap.add_argument("--out", default=str(ROOT / "_build" / "on"), help="where the executed notebooks go")
     ap.add_argument("--timeout", type=int, default=3600, help="per-cell hang guard, seconds")
     args = ap.parse_args()
