@@ -15,7 +15,7 @@ from pathlib import Path
 import torch
 from tqdm.auto import tqdm
 
-from .cases import Case, MalformedCases, batches, contrast
+from .cases import Case, batches, contrast, read_cases
 from .edits import Applied
 from .interventions import Hooks
 from .models import Adapter, ComponentOutOfRange, LoopbookError
@@ -283,13 +283,15 @@ def sample_traces(model, tokenizer, prompts: list[list[int]], temperatures: list
     return out
 
 def find_pivots(model, tokenizer, prompts: list[str], correct, n: int = 10, max_new_tokens: int = 128,
-                branch_cap: int | None = None, seed: int = 0, progress: bool = True) -> list[dict]:
+                branch_cap: int | None = None, seed: int = 0, greedy_traces: list[list[int]] | None = None,
+                progress: bool = True) -> list[dict]:
     """Paper 3's stage 1 on each prompt: its greedy trace; `n` traces sampled at T = 1.2 if greedy is right (by
     `correct(i, text)`) or 0.8 if wrong; the first of opposite correctness; and the pivot by the prefix method and (for
-    the first `branch_cap` prompts that have an opposite trace; None: all) by the branching method. One row per prompt."""
+    the first `branch_cap` prompts that have an opposite trace; None: all) by the branching method. One row per prompt.
+    `greedy_traces` (the greedy continuations' token ids, if already generated) saves generating them again."""
     from loopbook.cycles import greedy
     ids = [tokenizer(p)["input_ids"] for p in prompts]
-    g = greedy(model, tokenizer, ids, max_new_tokens, progress=False)
+    g = greedy_traces if greedy_traces is not None else greedy(model, tokenizer, ids, max_new_tokens, progress=False)
     right = [bool(correct(i, tokenizer.decode(t))) for i, t in enumerate(g)]
     sampled = sample_traces(model, tokenizer, ids, [1.2 if r else 0.8 for r in right], n, max_new_tokens, seed,
                             progress=progress)
@@ -320,20 +322,9 @@ def write_pivots(pivots: list[Pivot], tokenizer, path, extra: list[dict] | None 
     return path
 
 def read_pivots(path) -> list[Case]:
-    """Read a JSONL file of `{prefix, desired, undesired}` rows (as `write_pivots` or `loopbook cases --desired` write
-    them) as `loopbook.cases.Case`s with target = desired and foil = undesired; a bad file is a one-line error."""
-    path = Path(path)
-    if not path.is_file(): raise MalformedCases(f"No cases file at {path}.")
-    cases = []
-    for n, line in enumerate(path.read_text().splitlines(), 1):
-        if not line.strip(): continue
-        try: row = json.loads(line)
-        except json.JSONDecodeError as e: raise MalformedCases(f"{path}:{n} is not JSON ({e.msg}).") from None
-        if not isinstance(row, dict) or not all(isinstance(row.get(k), str) for k in ("prefix", "desired", "undesired")):
-            raise MalformedCases(f'{path}:{n} needs string fields "prefix", "desired" and "undesired".')
-        cases.append(Case(row["prefix"], row["desired"], row["undesired"], str(row.get("method", ""))))
-    if not cases: raise MalformedCases(f"{path} holds no cases.")
-    return cases
+    """Read a JSONL file of `{prefix, desired, undesired}` rows (as `write_pivots` or `loopbook cases --for-amplify`
+    write them) as `loopbook.cases.Case`s with target = desired and foil = undesired; a bad file is a one-line error."""
+    return read_cases(path, fields=("prefix", "desired", "undesired"))
 
 # %% ../nbs/api/amplify.ipynb #204a27c8
 def finetune(model, tokenizer, examples: list[tuple[str, str]], lr: float = 1e-5, epochs: int = 10, batch_size: int = 8,

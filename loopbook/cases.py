@@ -98,8 +98,9 @@ def write_desired(cases, path) -> Path:
                                             prompt_id=c.prompt_id, item=c.item), ensure_ascii=False) + "\n" for c in cases))
     return path
 
-def read_cases(path) -> list[Case]:
-    "Read a JSONL cases file; each line needs string `prefix`, `target` and `foil`."
+def read_cases(path, fields: tuple[str, str, str] = ("prefix", "target", "foil")) -> list[Case]:
+    """Read a JSONL cases file; each line needs the string `fields`, read as prefix, target and foil (paper 3's form is
+    `("prefix", "desired", "undesired")`); `kind`, `prompt_id` and `item` are kept when present."""
     path = Path(path)
     if not path.is_file(): raise MalformedCases(f"No cases file at {path}: write one with loopbook.cases.write_cases.")
     cases = []
@@ -107,10 +108,10 @@ def read_cases(path) -> list[Case]:
         if not line.strip(): continue
         try: row = json.loads(line)
         except json.JSONDecodeError as e: raise MalformedCases(f"{path}:{n} is not JSON ({e.msg}).") from None
-        if not isinstance(row, dict) or not all(isinstance(row.get(k), str) for k in ("prefix", "target", "foil")):
-            raise MalformedCases(f'{path}:{n} needs string fields "prefix", "target" and "foil".')
+        if not isinstance(row, dict) or not all(isinstance(row.get(k), str) for k in fields):
+            raise MalformedCases(f'{path}:{n} needs string fields "{fields[0]}", "{fields[1]}" and "{fields[2]}".')
         extra = {k: str(row[k]) for k in ("kind", "prompt_id", "item") if k in row}
-        cases.append(Case(row["prefix"], row["target"], row["foil"], **extra))
+        cases.append(Case(*(row[k] for k in fields), **extra))
     if not cases: raise MalformedCases(f"{path} holds no cases.")
     return cases
 
