@@ -27,8 +27,17 @@ def info(args) -> None:
     for r in rows: print("  ".join(f"{v:>17}" if k == "attention" else f"{v:>7}" for k, v in r.items()))
 
 def organism(args) -> None:
-    "Build the organism `args.name` (into the package with `--ship`) and print its folder."
+    """Build the organism `args.name` (into the package with `--ship`) and print its folder; or, with `--recipe`, probe a
+    search variant (a built-in name or a JSON file) on `--seeds` and write one search-log row per seed."""
     from loopbook.organism import RECIPES, build_organism, shipped_dir
+    if args.recipe:
+        from loopbook.search import probe, variant
+        v = variant(args.recipe)
+        try: seeds = [int(s) for s in args.seeds.split(",")]
+        except ValueError: raise LoopbookError(f"--seeds takes integers separated by commas, not {args.seeds!r}.") from None
+        for seed in seeds: print(probe(v, seed, log=not args.dry)["result"], flush=True)
+        return
+    if not args.name: raise LoopbookError("Name an organism, or pass --recipe to probe a search variant.")
     if args.name not in RECIPES:
         raise LoopbookError(f"No organism called {args.name!r}; choose one of {', '.join(RECIPES)}.")
     print(build_organism(RECIPES[args.name], out=shipped_dir() / args.name if args.ship else None))
@@ -234,8 +243,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=0, help="seed that picks the prompts")
     s.add_argument("--json", help="also write the whole result, with every case, as JSON")
     s.set_defaults(run=cycles)
-    s = sub.add_parser("organism", help="build a model organism (or find it built) and print its folder")
-    s.add_argument("name", help="organism, organism-moe, organism-m or organism-l")
+    s = sub.add_parser("organism", help="build a model organism (or find it built) and print its folder; or probe a search variant")
+    s.add_argument("name", nargs="?", help="organism, organism-moe, organism-m or organism-l")
+    s.add_argument("--recipe", help="a search variant (a name in loopbook.search.VARIANTS, or a JSON file of one) to build, "
+                                    "measure, search an edit on and log, once per seed")
+    s.add_argument("--seeds", default="0,1,2", help="comma-separated seeds for --recipe (default 0,1,2)")
+    s.add_argument("--dry", action="store_true", help="with --recipe: print the rows without writing the search log")
     s.add_argument("--ship", action="store_true", help="rebuild it into the package (for maintainers)")
     s.set_defaults(run=organism)
     s = sub.add_parser("pretrain", help="run the pretraining stage (or find it built) and print its folder")

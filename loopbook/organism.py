@@ -152,9 +152,10 @@ def optimizer(model, recipe) -> torch.optim.AdamW:
     return torch.optim.AdamW(groups, lr=recipe.lr, betas=(0.9, 0.95), weight_decay=recipe.weight_decay)
 
 def train(recipe: Recipe, blocks: torch.Tensor, max_steps: int | None = None, progress: bool = True, model=None,
-          stop: int | None = None):
+          stop: int | None = None, penalty=None):
     """Train `model` (default: a fresh one of `recipe`) on packed `blocks`; with `stop`, end after that many steps of
-    the schedule (an early checkpoint of the run). Returns the model and the per-step log."""
+    the schedule (an early checkpoint of the run). `penalty(model)`, if given, is a scalar added to each step's loss
+    (built before the first step, so hooks it registers see every forward). Returns the model and the per-step log."""
     torch.manual_seed(recipe.seed)
     model = (model or Gemma4ForCausalLM(gemma4_config(recipe))).train()
     opt = optimizer(model, recipe)
@@ -163,17 +164,21 @@ def train(recipe: Recipe, blocks: torch.Tensor, max_steps: int | None = None, pr
     batches = order.split(recipe.batch_size)
     total = len(batches) if max_steps is None else min(max_steps, len(batches))
     router = RouterRecorder(model) if recipe.num_experts else None
+    extra = penalty(model) if penalty else None
     log = []
     for step, idx in enumerate(tqdm(batches[:total][:stop], desc=f"training {recipe.name}", disable=not progress)):
         for group in opt.param_groups: group["lr"] = lr_at(step, total, recipe)
         batch = blocks[idx]
         loss = model(input_ids=batch, labels=batch).loss
         aux = router.balance_loss() if router else torch.zeros(())
-        (loss + recipe.aux_loss_coef * aux).backward()
+        more = extra() if extra else torch.zeros(())
+        (loss + recipe.aux_loss_coef * aux + more).backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step(); opt.zero_grad(set_to_none=True)
-        log.append(dict(step=step, loss=round(loss.item(), 6), aux=round(aux.item(), 6)))
+        log.append(dict(step=step, loss=round(loss.item(), 6), aux=round(aux.item(), 6))
+                   | (dict(penalty=round(more.item(), 6)) if extra else {}))
     if router: router.remove()
+    if extra: extra.remove()
     return model.eval(), log
 
 # %% ../nbs/api/organism.ipynb #75cce8fc

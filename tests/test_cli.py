@@ -95,3 +95,10 @@ def test_loop_cases_for_amplify_then_amplify(tmp_path):
     (tmp_path / "empty.jsonl").write_text("")
     r = run("amplify", "--model", "organism", "--cases", str(tmp_path / "empty.jsonl"), "--out", str(tmp_path / "x"))
     assert r.returncode == 2 and "holds no cases" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_organism_search_bad_recipe_is_one_line(tmp_path):
+    (tmp_path / "v.json").write_text('{"name": "x", "overrides": {"seed": 3}}')
+    for recipe, says in (("nonesuch", "No variant 'nonesuch'"), (str(tmp_path / "v.json"), "seed cannot be overridden")):
+        r = run("organism", "--recipe", recipe)
+        assert r.returncode == 2 and says in r.stderr and "Traceback" not in r.stderr, r.stderr
