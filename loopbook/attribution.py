@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import random
 import time
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 
 import torch
 from tqdm.auto import tqdm
@@ -21,8 +21,9 @@ from .interventions import PARTS, Block, Capture, ablate, direct_path
 from .models import ADDRESSES, Adapter, LoopbookError, UnsupportedArchitecture
 
 # %% auto #0
-__all__ = ['KINDS', 'METHODS', 'act_grad', 'dla', 'ablation', 'screened', 'act_diff', 'attribute', 'ranking', 'concentration',
-           'spearman', 'pearson', 'top_overlap', 'random_components', 'random_controls', 'score_rows']
+__all__ = ['KINDS', 'METHODS', 'activation_gradients', 'act_grad', 'dla', 'ablation', 'screened', 'act_diff', 'attribute',
+           'ranking', 'concentration', 'spearman', 'pearson', 'top_overlap', 'random_components', 'random_controls',
+           'score_rows']
 
 # %% ../nbs/api/attribution.ipynb #09c020f7
 KINDS = ("neuron", "head", "expert")
@@ -35,7 +36,23 @@ def _per_component(adapter: Adapter, kind: str, layer: int, values: torch.Tensor
     if kind == "head": return values.reshape(*values.shape[:-1], adapter.size("head", layer), -1).sum(-1)
     return values
 
-def _gradient_scores(model, enc: dict, kind: str, batch_size: int, direct: bool) -> dict:
+@contextmanager
+def activation_gradients(model, keep=()):
+    """While open, `backward` fills activation gradients and no weight gradients: every parameter but those in `keep`
+    is frozen, and the input embeddings' output requires grad so the graph still reaches every activation. On exit the
+    parameters' `requires_grad` flags are as they were. Attribution then needs the weights plus one batch's
+    activations, not the weights twice over."""
+    flags = [(p, p.requires_grad) for p in model.parameters()]
+    kept = {id(p) for p in keep}
+    for p, _ in flags: p.requires_grad_(id(p) in kept)
+    handle = model.get_input_embeddings().register_forward_hook(lambda m, args, out: out.requires_grad_(True))
+    try: yield
+    finally:
+        handle.remove()
+        for p, flag in flags: p.requires_grad_(flag)
+
+def _gradient_scores(model, enc: dict, kind: str, batch_size: int, direct: bool, weight_grads: bool = False) -> dict:
+    "`weight_grads=True` is the old way, kept to show that scores do not depend on it: every weight's gradient kept too."
     adapter, dev = Adapter(model), next(model.parameters()).device
     layers, totals, n = _layers(adapter, kind), {}, 0
     if kind == "expert" and any(adapter.expert_scale(i) is None for i in layers):
@@ -44,7 +61,9 @@ def _gradient_scores(model, enc: dict, kind: str, batch_size: int, direct: bool)
     for inputs, target, foil in batches(enc, batch_size, dev):
         model.zero_grad(set_to_none=True)
         sites = [] if kind == "expert" else [(kind, i) for i in layers]
-        with (direct_path(model) if direct else nullcontext()), Capture(model, sites, grad=True) as cap, torch.enable_grad():
+        scales = [adapter.expert_scale(i) for i in layers] if kind == "expert" else []
+        with (nullcontext() if weight_grads else activation_gradients(model, keep=scales)), \
+                (direct_path(model) if direct else nullcontext()), Capture(model, sites, grad=True) as cap, torch.enable_grad():
             contrast(model, inputs, target, foil).sum().backward()
         for i in layers:
             if kind == "expert":

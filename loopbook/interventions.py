@@ -167,7 +167,9 @@ class Capture(Hooks):
         adapter, self.values = Adapter(model), {}
         for kind, layer in sites:
             def keep(x, key=(kind, layer)):
-                if grad and x.requires_grad: x.retain_grad()
+                if grad:   # a value no gradient reaches (frozen weights, a detached input) becomes a leaf that takes one
+                    if x.requires_grad: x.retain_grad()
+                    else: x.requires_grad_(True)
                 self.values[key] = x
             site = adapter.site(kind, layer)
             if kind in ("neuron", "head"): self.input(site, f"{kind}@{layer}", keep)
