@@ -6,6 +6,8 @@ Modules:
 - `loopbook.cases`: Decision points of looping generations as contrast cases: the prefix, the token the model emitted, and the token it should have emitted.
 - `loopbook.edits`: Static weight edits of neurons, heads and experts: applied in place, undone bit-exactly, written as a JSON manifest, and saved as a standard Hugging Face checkpoint.
 - `loopbook.evaluate`: One table for any checkpoint: loop rate and coverage on the enumeration benchmark, beside what an edit could break: general perplexity, a knowledge cloze, and text that should repeat.
+- `loopbook.scale`: Real sizes without real weights: randomly initialised models of a given shape, and the memory and time a step of the pipeline takes on them, so that what a large checkpoint needs is known before it is downloaded.
+- `loopbook.search`: The organism search of paper 1's positive half: train a recipe variant, measure its loops, look for a small edit that removes them, confirm it on held-out phrasings against random edits, and log one row.
 - `loopbook.thinking`: Fact questions answered after a block of thought, a thinking-token budget, outcome classes with a doom-loop detector, and knowledge precision: the measurements of chapter 4."""
 
 __version__ = "0.0.1"
