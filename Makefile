@@ -50,7 +50,7 @@ book: $(STAMP)
 	$(BIN)/python tools/book.py $(if $(CELL_TIMEOUT),--timeout $(CELL_TIMEOUT)) $(if $(JOBS),--jobs $(JOBS))
 
 test: $(STAMP) chromium
-	$(BIN)/python -m pytest -v
+	$(BIN)/python -m pytest -v --durations=12
 
 clean:
 	rm -rf _build $(VENV)

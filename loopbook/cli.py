@@ -29,7 +29,8 @@ def info(args) -> None:
 def organism(args) -> None:
     """Build the organism `args.name` (into the package with `--ship`) and print its folder; or, with `--recipe`, probe a
     search variant (a built-in name or a JSON file) on `--seeds` and write one search-log row per seed."""
-    from loopbook.organism import RECIPES, build_organism, shipped_dir
+    from loopbook.organism import RECIPES, SHIPPED_DTYPES, build_organism, shipped_dir, store_as
+    from loopbook.reasoner import REASONERS, build_reasoner
     if args.recipe:
         from loopbook.search import probe, variant
         v = variant(args.recipe)
@@ -38,9 +39,13 @@ def organism(args) -> None:
         for seed in seeds: print(probe(v, seed, log=not args.dry)["result"], flush=True)
         return
     if not args.name: raise LoopbookError("Name an organism, or pass --recipe to probe a search variant.")
-    if args.name not in RECIPES:
-        raise LoopbookError(f"No organism called {args.name!r}; choose one of {', '.join(RECIPES)}.")
-    print(build_organism(RECIPES[args.name], out=shipped_dir() / args.name if args.ship else None))
+    if args.name not in RECIPES and args.name not in REASONERS:
+        raise LoopbookError(f"No organism called {args.name!r}; choose one of {', '.join([*RECIPES, *REASONERS])}.")
+    out = shipped_dir() / args.name if args.ship else None
+    if args.name in REASONERS: folder = build_reasoner(REASONERS[args.name], out=out)
+    else: folder = build_organism(RECIPES[args.name], out=out)
+    if args.ship and args.name in SHIPPED_DTYPES: store_as(folder, SHIPPED_DTYPES[args.name])
+    print(folder)
 
 def pretrain(args) -> None:
     "Run the pretraining stage `args.name` (or find it built); with `--ship`, copy it and a selection of checkpoints into the package."
@@ -244,7 +249,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--json", help="also write the whole result, with every case, as JSON")
     s.set_defaults(run=cycles)
     s = sub.add_parser("organism", help="build a model organism (or find it built) and print its folder; or probe a search variant")
-    s.add_argument("name", nargs="?", help="organism, organism-moe, organism-m or organism-l")
+    s.add_argument("name", nargs="?", help="organism, organism-moe, organism-m, organism-l or reasoner")
     s.add_argument("--recipe", help="a search variant (a name in loopbook.search.VARIANTS, or a JSON file of one) to build, "
                                     "measure, search an edit on and log, once per seed")
     s.add_argument("--seeds", default="0,1,2", help="comma-separated seeds for --recipe (default 0,1,2)")

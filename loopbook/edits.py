@@ -68,6 +68,10 @@ def _weight_slice(adapter: Adapter, e: Edit) -> tuple[str, torch.nn.Parameter, t
         d = adapter.head_dim(e.layer)
         p, idx = adapter.attention(e.layer).o_proj.weight, (slice(None), slice(e.index * d, (e.index + 1) * d))
     else: p, idx = adapter.experts(e.layer).down_proj, (e.index,)
+    if p.device.type == "meta":
+        raise LoopbookError(f"{e.kind} L{e.layer} #{e.index}: its weights are offloaded (the device_map put layer {e.layer} on "
+                            "disk or on the CPU outside the model), so a static edit cannot change them; keep that layer "
+                            "on a device, or use a runtime intervention (`loopbook.interventions.ablate`) instead.")
     name = next(n for n, q in adapter.model.named_parameters() if q is p)
     return name, p, idx
 

@@ -12,6 +12,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
+
 # %% auto #0
 __all__ = ['Verdict', 'verbatim_tail', 'parse_items', 'list_collapse', 'trailing_cycle', 'seq_rep_n', 'distinct_n', 'rep_l',
            'detect_loop']
@@ -41,15 +43,18 @@ class Verdict:
 # %% ../nbs/api/loops.ipynb #26c81c28
 def verbatim_tail(ids, max_period: int = 64, min_copies: int = 3, min_span: int = 24) -> dict | None:
     "The first point, reading left to right, where the tail repeats a block of at most `max_period` exactly."
-    ids = list(ids)
-    run = [0] * (max_period + 1)  # run[p]: positions in a row, ending at t, where ids[i] == ids[i - p]
-    for t in range(len(ids)):
-        for p in range(1, min(max_period, t) + 1):
-            run[p] = run[p] + 1 if ids[t] == ids[t - p] else 0
-            span = run[p] + p  # the tail ending at t that has period p
-            if span >= max(min_copies * p, min_span):
-                return dict(period=p, copies=span // p, span=span, onset=t - span + 1, detected_at=t)
-    return None
+    codes = {}   # tokens or words as integers, so each period is checked at every position at once
+    a = np.fromiter((codes.setdefault(x, len(codes)) for x in ids), dtype=np.int64)
+    best = None  # (t, p, span): the earliest t, then the shortest period p, as a left-to-right reading meets them
+    for p in range(1, min(max_period, len(a) - 1) + 1):
+        same = a[p:] == a[:-p]                                  # same[j]: ids[t] == ids[t - p] at t = j + p
+        j = np.arange(len(same))
+        run = j - np.maximum.accumulate(np.where(same, -1, j))  # positions in a row, ending at t, where they match
+        hit = np.flatnonzero(run + p >= max(min_copies * p, min_span))   # run + p: the tail ending at t with period p
+        if hit.size and (best is None or hit[0] + p < best[0]): best = (int(hit[0]) + p, p, int(run[hit[0]]) + p)
+    if best is None: return None
+    t, p, span = best
+    return dict(period=p, copies=span // p, span=span, onset=t - span + 1, detected_at=t)
 
 # %% ../nbs/api/loops.ipynb #d56ed92c
 _NUMBERED = re.compile(r"\s*\d+[.)]\s+(\S.*)")

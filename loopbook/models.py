@@ -154,8 +154,11 @@ def checkpoint_path(name_or_path) -> Path:
                            "pass the folder that holds config.json and the weights.")
     return path
 
-def load_model(name_or_path=None, dev: torch.device | None = None, dtype: torch.dtype | None = None):
-    "Load a local causal-LM checkpoint offline; returns `(model, tokenizer)` with the model in eval mode on `dev`."
+def load_model(name_or_path=None, dev: torch.device | None = None, dtype: torch.dtype | None = None,
+               device_map: str | dict | None = None, **placement):
+    """Load a local causal-LM checkpoint offline; returns `(model, tokenizer)` with the model in eval mode on `dev`, or,
+    with `device_map` ("auto" or a map of module names to devices, "cpu" or "disk"; default `$LOOPBOOK_DEVICE_MAP`),
+    placed by accelerate across devices, as transformers places it; `placement` passes `max_memory` or `offload_folder`."""
     path = checkpoint_path(name_or_path or default_model())
     try: config = AutoConfig.from_pretrained(path, local_files_only=True)
     except (ValueError, OSError, KeyError) as e:
@@ -168,13 +171,18 @@ def load_model(name_or_path=None, dev: torch.device | None = None, dtype: torch.
     if not any(next(path.glob(p), None) for p in WEIGHT_PATTERNS):
         raise WeightsMissing(f"{path} has a config.json but no weights ({', '.join(WEIGHT_PATTERNS)}). loopbook runs "
                              "offline and will not download them: copy the weight files into this folder.")
-    dev = dev or device()
-    model = AutoModelForCausalLM.from_pretrained(path, local_files_only=True, dtype=dtype or default_dtype(dev, getattr(config, "dtype", None)))
+    dev, device_map = dev or device(), device_map or os.environ.get("LOOPBOOK_DEVICE_MAP") or None
+    if placement and device_map is None: raise LoopbookError(f"{', '.join(placement)} only apply with a device_map.")
+    where = dict(device_map=device_map, **placement) if device_map is not None else {}
+    model = AutoModelForCausalLM.from_pretrained(path, local_files_only=True, dtype=dtype or default_dtype(dev, getattr(config, "dtype", None)), **where)
     try: tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
     except (ValueError, OSError) as e:
         raise LoopbookError(f"{path} has no tokenizer loopbook can load ({type(e).__name__}). Save one beside the "
                             "weights with tokenizer.save_pretrained(path).") from None
-    return model.to(dev).eval(), tokenizer
+    if device_map is None: return model.to(dev).eval(), tokenizer
+    if next(model.parameters()).device.type == "meta":   # inputs go where the embedding is
+        raise LoopbookError(f"The device_map offloads the embedding of {path.name}; keep it on a device (cpu or cuda).")
+    return model.eval(), tokenizer
 
 # %% ../nbs/api/models.ipynb #19683aa1
 @dataclass(frozen=True, order=True)

@@ -19,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 
 import torch
+from safetensors.torch import load_file, save_file
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
 from tqdm.auto import tqdm
 from transformers import Gemma4ForCausalLM, Gemma4TextConfig, PreTrainedTokenizerFast
@@ -26,9 +27,9 @@ from transformers import Gemma4ForCausalLM, Gemma4TextConfig, PreTrainedTokenize
 from .corpus import build_corpus
 
 # %% auto #0
-__all__ = ['SPECIALS', 'ORGANISM', 'RECIPES', 'Recipe', 'train_tokenizer', 'gemma4_config', 'pack', 'RouterRecorder', 'lr_at',
-           'optimizer', 'train', 'organism_corpus', 'base_hash', 'recipe_hash', 'cache_dir', 'shipped_dir',
-           'find_built', 'start_from_base', 'build_organism']
+__all__ = ['SPECIALS', 'SHIPPED_DTYPES', 'ORGANISM', 'RECIPES', 'Recipe', 'train_tokenizer', 'gemma4_config', 'pack',
+           'RouterRecorder', 'lr_at', 'optimizer', 'train', 'organism_corpus', 'base_hash', 'recipe_hash', 'cache_dir',
+           'shipped_dir', 'store_as', 'find_built', 'start_from_base', 'build_organism']
 
 # %% ../nbs/api/organism.ipynb #2dcf8e70
 @dataclass(frozen=True)
@@ -209,6 +210,18 @@ def cache_dir() -> Path:
 def shipped_dir() -> Path:
     "Where organisms shipped with the package live."
     return Path(str(resources.files("loopbook"))) / "organisms"
+
+SHIPPED_DTYPES = {"organism-moe": torch.bfloat16, "reasoner": torch.bfloat16}  # stored rounded, to fit the 60 MB budget
+
+def store_as(folder: Path, dtype: torch.dtype) -> Path:
+    """Rewrite the weights in `folder` in `dtype` and note it in recipe.json; config.json keeps float32, since an organism
+    computes in float32 wherever it runs. How the larger shipped organisms fit the package's 60 MB."""
+    f = folder / "model.safetensors"
+    save_file({k: v.to(dtype).contiguous() for k, v in load_file(f).items()}, f, metadata={"format": "pt"})
+    f.chmod(0o644)   # save_file writes owner-only
+    meta = json.loads((folder / "recipe.json").read_text())
+    (folder / "recipe.json").write_text(json.dumps({**meta, "stored": str(dtype).removeprefix("torch.")}, indent=1))
+    return folder
 
 def find_built(recipe: Recipe, digest: str) -> Path | None:
     "A built organism of `recipe` with hash `digest`, shipped or cached, if there is one."

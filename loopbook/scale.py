@@ -14,27 +14,64 @@ import json
 import time
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import replace
 from importlib import resources
 from multiprocessing import get_context
 from pathlib import Path
 
 import torch
-from transformers import AutoModelForCausalLM
+from transformers import AutoModelForCausalLM, Gemma4TextConfig
 
 from .attribution import _gradient_scores, screened
-from .models import LoopbookError
+from .edits import Edit, apply
+from .models import Adapter, LoopbookError
 from .organism import RECIPES, gemma4_config
 
 # %% auto #0
-__all__ = ['STEPS', 'random_model', 'weight_bytes', 'random_cases', 'peak_memory', 'measure', 'scale_log_path',
-           'log_measurements', 'scale_table']
+__all__ = ['GEMMA4_SHAPES', 'STEPS', 'PIPELINE', 'NEW_TOKENS', 'shape_config', 'random_model', 'weight_bytes', 'random_cases',
+           'shape_summary', 'peak_memory', 'measure', 'scale_log_path', 'log_measurements', 'scale_table']
 
 # %% ../nbs/api/scale.ipynb #225a2a31
-def random_model(shape: str, seed: int = 0, dtype: torch.dtype = torch.float32, device: str = "cpu"):
-    "A randomly initialised Gemma 4 model with the config of the rung `shape`."
-    if shape not in RECIPES: raise LoopbookError(f"Unknown shape {shape!r}; choose one of {', '.join(RECIPES)}.")
+GEMMA4_SHAPES = {   # known: paper 1's text; `assumed`: the fields it does not give
+    "gemma4-e2b": dict(num_hidden_layers=35, hidden_size=1536, num_attention_heads=8, num_key_value_heads=1,
+                       intermediate_size=6144, num_kv_shared_layers=20, use_double_wide_mlp=True,
+                       assumed=["intermediate_size", "num_kv_shared_layers"]),
+    "gemma4-e4b": dict(num_hidden_layers=42, hidden_size=2560, intermediate_size=10240, num_attention_heads=8,
+                       num_key_value_heads=2, num_kv_shared_layers=18,   # no double-wide band: 430,080 = 42 × 10,240
+                       assumed=["num_attention_heads", "num_key_value_heads", "num_kv_shared_layers"]),
+    "gemma4-26b-a4b": dict(num_hidden_layers=30, enable_moe_block=True, num_experts=128, top_k_experts=8,
+                           hidden_size=2816, intermediate_size=2112, moe_intermediate_size=704, num_attention_heads=16,
+                           num_key_value_heads=8, head_dim=128, hidden_size_per_layer_input=0,
+                           assumed=["hidden_size", "intermediate_size", "moe_intermediate_size", "num_attention_heads",
+                                    "num_key_value_heads", "head_dim"]),
+    "gemma4-31b": dict(num_hidden_layers=60, intermediate_size=21504, hidden_size=5376, num_attention_heads=32,
+                       num_key_value_heads=16, head_dim=128, hidden_size_per_layer_input=0,
+                       assumed=["hidden_size", "num_attention_heads", "num_key_value_heads", "head_dim"]),
+}
+
+def shape_config(shape: str, layers: int | None = None) -> Gemma4TextConfig:
+    "The Gemma 4 config of `shape` (a rung or a Gemma 4 model), cut to its first `layers` layers if given."
+    fields = {k: v for k, v in GEMMA4_SHAPES.get(shape, {}).items() if k != "assumed"}
+    if shape in RECIPES: config = gemma4_config(RECIPES[shape])
+    elif shape in GEMMA4_SHAPES: config = Gemma4TextConfig(**fields)
+    else: raise LoopbookError(f"Unknown shape {shape!r}; choose one of {', '.join([*RECIPES, *GEMMA4_SHAPES])}.")
+    if layers is None or layers == config.num_hidden_layers: return config
+    if not 1 <= layers <= config.num_hidden_layers:
+        raise LoopbookError(f"{shape} has {config.num_hidden_layers} layers; layers={layers} is out of range.")
+    if shape in RECIPES: return gemma4_config(replace(RECIPES[shape], num_layers=layers))
+    types, shared = config.layer_types[:layers - 1] + ["full_attention"], 0
+    if config.num_kv_shared_layers:   # the shared half reads the caches of the other, so both hold both kinds of layer
+        if layers % 2 or layers < 4:
+            raise LoopbookError(f"{shape} has a KV-shared band: cut it to an even number of layers, at least 4.")
+        types, shared = (["sliding_attention"] * (layers // 2 - 1) + ["full_attention"]) * 2, layers // 2
+    return Gemma4TextConfig(**{**fields, "num_hidden_layers": layers, "num_kv_shared_layers": shared, "layer_types": types})
+
+def random_model(shape: str, seed: int = 0, dtype: torch.dtype = torch.float32, device: str = "cpu",
+                 layers: int | None = None):
+    "A randomly initialised Gemma 4 model of `shape` (a rung or a Gemma 4 model; its first `layers` layers if given)."
+    config = shape_config(shape, layers)
     torch.manual_seed(seed)
-    with torch.device(device): model = AutoModelForCausalLM.from_config(gemma4_config(RECIPES[shape]), dtype=dtype)
+    with torch.device(device): model = AutoModelForCausalLM.from_config(config, dtype=dtype)
     return model.eval()
 
 def weight_bytes(model) -> int:
@@ -48,6 +85,16 @@ def random_cases(model, n: int, length: int, seed: int = 0) -> dict:
     ids = torch.randint(3, vocab, (n, length), generator=g)
     return dict(input_ids=ids, attention_mask=torch.ones_like(ids), position_ids=torch.arange(length).expand(n, -1).clone(),
                 target=torch.randint(3, vocab, (n,), generator=g), foil=torch.randint(3, vocab, (n,), generator=g))
+
+# %% ../nbs/api/scale.ipynb #73e9c0d4
+def shape_summary(shape: str) -> dict:
+    "Parameters, bfloat16 weight bytes and editable components of `shape`, counted on the meta device."
+    model = random_model(shape, dtype=torch.bfloat16, device="meta")
+    c, n = model.config, sum(p.numel() for p in model.parameters())
+    a = Adapter(model)
+    return dict(shape=shape, layers=c.num_hidden_layers, hidden=c.hidden_size, parameters=n, bf16_bytes=2 * n,
+                neurons=a.count("neuron"), experts=a.count("expert") if c.enable_moe_block else 0,
+                assumed=GEMMA4_SHAPES.get(shape, {}).get("assumed", []))
 
 # %% ../nbs/api/scale.ipynb #4e1d201d
 def _status(key: str) -> int:
@@ -72,6 +119,7 @@ def peak_memory(device: str = "cpu"):
     out.update(extra=peak - start, seconds=round(time.perf_counter() - t, 2))
 
 STEPS = ("act_grad", "act_grad, weight gradients kept", "screened")
+PIPELINE = ("generate", "act_grad", "screened", "operate")   # measure, attribute, operate: every kind of step
 
 def _release():
     "Hand freed memory back to the system (glibc), so that a step's peak is not hidden by reused free memory."
@@ -79,29 +127,49 @@ def _release():
     try: ctypes.CDLL("libc.so.6").malloc_trim(0)
     except OSError: pass
 
+NEW_TOKENS = 32   # tokens each sequence generates in the "generate" step
+
+@torch.no_grad()
+def _operate(model, enc: dict):
+    "A static edit of four sign-inverted neurons in the middle layer, a forward pass under it, and its bit-exact undo."
+    layer = Adapter(model).n_layers // 2
+    before = {n: p.clone() for n, p in model.named_parameters() if f"layers.{layer}.mlp" in n}
+    with apply(model, [Edit("neuron", layer, i, alpha=-1.0) for i in range(4)]): model(input_ids=enc["input_ids"][:1])
+    assert all(torch.equal(p, before[n]) for n, p in model.named_parameters() if n in before), "the undo was not exact"
+
 def _run(step: str, model, enc: dict, batch_size: int):
     if step == "screened": screened(model, enc, k=4, batch_size=batch_size, progress=False)
+    elif step == "generate":
+        with torch.no_grad():
+            for s in range(0, len(enc["input_ids"]), batch_size):
+                model.generate(input_ids=enc["input_ids"][s: s + batch_size], do_sample=False, max_new_tokens=NEW_TOKENS,
+                               min_new_tokens=NEW_TOKENS, pad_token_id=0)
+    elif step == "operate": _operate(model, enc)
     else: _gradient_scores(model, enc, "neuron", batch_size, direct=False, weight_grads=step != "act_grad")
 
-def _step(shape: str, step: str, n: int, length: int, batch_size: int, dtype: str, device: str) -> dict:
+def _step(shape: str, step: str, n: int, length: int, batch_size: int, dtype: str, device: str,
+          layers: int | None = None) -> dict:
     "One step on a fresh random model, in this process: its memory and time, after a warm-up on one short case."
-    model = random_model(shape, dtype=getattr(torch, dtype), device=device)
+    model = random_model(shape, dtype=getattr(torch, dtype), device=device, layers=layers)
     enc = {k: v.to(device) for k, v in random_cases(model, n, length).items()}
     _run(step, model, {k: v[:1, :8] if v.dim() == 2 else v[:1] for k, v in enc.items()}, 1)   # lazy set-up, not counted
     model.zero_grad(set_to_none=True); _release()
     with peak_memory(device) as m: _run(step, model, enc, batch_size)
     w = weight_bytes(model)
-    return dict(shape=shape, step=step, cases=n, tokens=length, batch_size=batch_size, dtype=dtype, device=device,
-                weights=w, extra=m["extra"], peak_over_weights=round((w + m["extra"]) / w, 3), seconds=m["seconds"])
+    return dict(shape=shape, layers=model.config.num_hidden_layers, step=step, cases=n, tokens=length,
+                batch_size=batch_size, dtype=dtype, device=device, weights=w, extra=m["extra"],
+                peak_over_weights=round((w + m["extra"]) / w, 3), seconds=m["seconds"],
+                **({"new_tokens": NEW_TOKENS} if step == "generate" else {}))
 
 def measure(shape: str, steps=STEPS, n: int = 8, length: int = 128, batch_size: int = 8, dtype: str = "float32",
-            device: str = "cpu") -> list[dict]:
-    "Each of `steps` run in a fresh process on a random model of `shape`: peak memory beside the weights, and time."
+            device: str = "cpu", layers: int | None = None) -> list[dict]:
+    """Each of `steps` (`STEPS`, `PIPELINE`) run in a fresh process on a random model of `shape` (its first `layers`
+    layers if given): peak memory beside the weights, and time."""
     import loopbook.scale as module   # the installed function, which a fresh process can import (a notebook's cannot)
     rows = []
     for s in steps:
         with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
-            rows.append(pool.submit(module._step, shape, s, n, length, batch_size, dtype, device).result())
+            rows.append(pool.submit(module._step, shape, s, n, length, batch_size, dtype, device, layers).result())
     return rows
 
 # %% ../nbs/api/scale.ipynb #972a656a
@@ -113,7 +181,7 @@ def log_measurements(rows: list[dict]) -> list[dict]:
     "Add `rows` to the scale log, replacing rows of the same shape, step, sizes, dtype and device."
     path = scale_log_path()
     log = json.loads(path.read_text()) if path.exists() else {"rows": []}
-    key = lambda r: tuple(r[k] for k in ("shape", "step", "cases", "tokens", "batch_size", "dtype", "device"))
+    key = lambda r: tuple(r.get(k) for k in ("shape", "layers", "step", "cases", "tokens", "batch_size", "dtype", "device"))
     new = {key(r) for r in rows}
     log["rows"] = [r for r in log["rows"] if key(r) not in new] + [dict(r, torch=torch.__version__) for r in rows]
     path.write_text(json.dumps(log, indent=1) + "\n")
@@ -122,7 +190,9 @@ def log_measurements(rows: list[dict]) -> list[dict]:
 def scale_table(rows: list[dict]) -> str:
     "The scale log as a markdown table."
     mb = lambda b: f"{b / 2 ** 20:,.0f} MiB"
-    return ("| shape | step | cases × tokens (batch) | dtype, device | weights | peak above the weights | peak / weights | time |\n"
-            "|---|---|---|---|---|---|---|---|\n" + "\n".join(
-                f"| {r['shape']} | {r['step']} | {r['cases']} × {r['tokens']} ({r['batch_size']}) | {r['dtype']}, {r['device']} | "
-                f"{mb(r['weights'])} | {mb(r['extra'])} | {r['peak_over_weights']:.2f}× | {r['seconds']:.1f} s |" for r in rows))
+    step = lambda r: r["step"] + (f" (+{r['new_tokens']} tokens each)" if "new_tokens" in r else "")
+    return ("| shape | layers | step | cases × tokens (batch) | dtype, device | weights | peak above the weights | peak / weights | time |\n"
+            "|---|---|---|---|---|---|---|---|---|\n" + "\n".join(
+                f"| {r['shape']} | {r.get('layers', 'all')} | {step(r)} | {r['cases']} × {r['tokens']} ({r['batch_size']}) | "
+                f"{r['dtype']}, {r['device']} | {mb(r['weights'])} | {mb(r['extra'])} | {r['peak_over_weights']:.2f}× | "
+                f"{r['seconds']:.1f} s |" for r in rows))

@@ -22,7 +22,7 @@ def test_wheel_installs_and_imports(tmp_path):
     assert r.stdout.startswith(str(site)), f"imported the wrong copy: {r.stdout}"
     assert (site / "bin" / "loopbook").exists(), "the wheel declares no `loopbook` console script"
     assert (site / "loopbook" / "data" / "lists.json").exists(), "the wheel lacks the enumeration data"
-    for name in ("organism", "organism-moe"):
+    for name in ("organism", "organism-moe", "reasoner"):
         assert (site / "loopbook" / "organisms" / name / "model.safetensors").exists(), f"the wheel lacks {name}"
     checkpoints = list((site / "loopbook" / "organisms" / "pretrain" / "checkpoints").glob("step*/model.safetensors"))
     assert len(checkpoints) >= 6, "the wheel lacks the pretraining stage's checkpoints"

@@ -2,6 +2,7 @@
 import json
 
 import pytest
+import torch
 from transformers import AutoTokenizer
 
 from loopbook.models import LoopbookError, checkpoint_path, load_model
@@ -56,3 +57,24 @@ def test_checkpoints_load_by_name():
     assert (checkpoint_path("pretrain@step0") / "config.json").exists()
     with pytest.raises(LoopbookError, match="has no checkpoint at step 7"):
         checkpoint_path("pretrain@step7")
+
+
+def test_shipped_reasoner_matches_its_recipe():
+    "Chapter 6's reasoning organism ships with the hash of its stage (recipe, base organism, every document)."
+    from loopbook.reasoner import REASONER, build_reasoner, reasoning_corpus, reasoning_hash
+    meta = json.loads((shipped_dir() / REASONER.name / "recipe.json").read_text())
+    assert meta["hash"] == reasoning_hash(REASONER, reasoning_corpus(REASONER)), \
+        "the reasoning stage changed since it was shipped; rebuild it with `loopbook organism reasoner --ship`"
+    assert build_reasoner(progress=False) == shipped_dir() / REASONER.name
+
+
+@pytest.mark.parametrize("name", ["organism-moe", "reasoner"])
+def test_stored_in_bfloat16_loads_in_float32(name):
+    "The larger shipped organisms are stored rounded to bfloat16 (the 60 MB budget) and compute in float32."
+    from safetensors import safe_open
+    from loopbook.organism import SHIPPED_DTYPES
+    folder = shipped_dir() / name
+    assert json.loads((folder / "recipe.json").read_text())["stored"] == "bfloat16" and name in SHIPPED_DTYPES
+    with safe_open(folder / "model.safetensors", "pt") as f: assert {f.get_tensor(k).dtype for k in f.keys()} == {torch.bfloat16}
+    model, _ = load_model(name)
+    assert {p.dtype for p in model.parameters()} == {torch.float32}
