@@ -52,6 +52,9 @@ GEMMA4_SHAPES = {   # known: paper 1's text; `assumed`: the fields it does not g
 def shape_config(shape: str, layers: int | None = None) -> Gemma4TextConfig:
     "The Gemma 4 config of `shape` (a rung or a Gemma 4 model), cut to its first `layers` layers if given."
     fields = {k: v for k, v in GEMMA4_SHAPES.get(shape, {}).items() if k != "assumed"}
+    if fields:   # Gemma 4's 5:1 sliding/full pattern, the last layer full (as transformers would force it, silently)
+        n = fields["num_hidden_layers"]
+        fields["layer_types"] = ["sliding_attention" if (i + 1) % 6 else "full_attention" for i in range(n - 1)] + ["full_attention"]
     if shape in RECIPES: config = gemma4_config(RECIPES[shape])
     elif shape in GEMMA4_SHAPES: config = Gemma4TextConfig(**fields)
     else: raise LoopbookError(f"Unknown shape {shape!r}; choose one of {', '.join([*RECIPES, *GEMMA4_SHAPES])}.")
