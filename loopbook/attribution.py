@@ -15,15 +15,16 @@ from contextlib import contextmanager, nullcontext
 
 import torch
 from tqdm.auto import tqdm
+from transformers.modeling_layers import GradientCheckpointingLayer
 
 from .cases import batches, contrast, contrasts
 from .interventions import PARTS, Block, Capture, ablate, direct_path
 from .models import ADDRESSES, Adapter, LoopbookError, UnsupportedArchitecture
 
 # %% auto #0
-__all__ = ['KINDS', 'METHODS', 'activation_gradients', 'act_grad', 'dla', 'ablation', 'screened', 'act_diff', 'attribute',
-           'ranking', 'concentration', 'spearman', 'pearson', 'top_overlap', 'random_components', 'random_controls',
-           'score_rows']
+__all__ = ['KINDS', 'METHODS', 'activation_gradients', 'recomputed_layers', 'act_grad', 'dla', 'ablation', 'screened', 'act_diff',
+           'attribute', 'ranking', 'concentration', 'spearman', 'pearson', 'top_overlap', 'random_components',
+           'random_controls', 'score_rows']
 
 # %% ../nbs/api/attribution.ipynb #09c020f7
 KINDS = ("neuron", "head", "expert")
@@ -51,8 +52,30 @@ def activation_gradients(model, keep=()):
         handle.remove()
         for p, flag in flags: p.requires_grad_(flag)
 
-def _gradient_scores(model, enc: dict, kind: str, batch_size: int, direct: bool, weight_grads: bool = False) -> dict:
-    "`weight_grads=True` is the old way, kept to show that scores do not depend on it: every weight's gradient kept too."
+@contextmanager
+def recomputed_layers(model):
+    """While open, each decoder layer keeps only its input for `backward` and recomputes its activations there
+    (transformers' activation checkpointing, non-reentrant), so a backward pass holds one layer's activations at a time
+    instead of every layer's. Only the layer modules switch to training mode, which checkpointing asks for; what they
+    hold (attention, MLP, norms) stays in eval mode, so nothing drops out. A model that cannot checkpoint, or already
+    does, runs as it is; on exit everything is as it was."""
+    layers = [m for m in model.modules() if isinstance(m, GradientCheckpointingLayer)]
+    if not layers or not getattr(model, "supports_gradient_checkpointing", False) or model.is_activation_checkpointing:
+        yield; return
+    had_input_hook = bool(getattr(model, "_require_grads_hooks", None))
+    model.activation_checkpointing_enable(activation_checkpointing_kwargs={"use_reentrant": False})
+    modes = [(m, m.training) for m in layers]
+    for m in layers: m.training = True
+    try: yield
+    finally:
+        for m, mode in modes: m.training = mode
+        model.activation_checkpointing_disable()
+        if not had_input_hook: model.disable_input_require_grads()
+
+def _gradient_scores(model, enc: dict, kind: str, batch_size: int, direct: bool, weight_grads: bool = False,
+                     recompute: bool = True) -> dict:
+    """`weight_grads=True` is the old way, kept to show that scores do not depend on it: every weight's gradient kept
+    too. `recompute` (the default) holds one layer's activations at a time (`recomputed_layers`); the same scores."""
     adapter, dev = Adapter(model), next(model.parameters()).device
     layers, totals, n = _layers(adapter, kind), {}, 0
     if kind == "expert" and any(adapter.expert_scale(i) is None for i in layers):
@@ -63,6 +86,7 @@ def _gradient_scores(model, enc: dict, kind: str, batch_size: int, direct: bool,
         sites = [] if kind == "expert" else [(kind, i) for i in layers]
         scales = [adapter.expert_scale(i) for i in layers] if kind == "expert" else []
         with (nullcontext() if weight_grads else activation_gradients(model, keep=scales)), \
+                (recomputed_layers(model) if recompute else nullcontext()), \
                 (direct_path(model) if direct else nullcontext()), Capture(model, sites, grad=True) as cap, torch.enable_grad():
             contrast(model, inputs, target, foil).sum().backward()
         for i in layers:

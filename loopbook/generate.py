@@ -115,7 +115,7 @@ def _record(prompt, cfg, seed, ids, tokenizer, stopped_by_loop, budget_tokens) -
                 verdict=asdict(verdict))
 
 def _compacting(model, tokenizer, enc, batch, budgets, kwargs, chunk: int = 96):
-    "Greedy generation in chunks that drops finished rows, so a batch is not held back by its slowest row."
+    "Generation in chunks that drops finished rows, so a batch is not held back by its slowest row."
     seq, mask, width = enc["input_ids"], enc["attention_mask"], enc["input_ids"].shape[1]
     active, out, looped, cache = list(range(len(batch))), [None] * len(batch), [False] * len(batch), None
     while active:
@@ -166,12 +166,7 @@ def generate_records(model, tokenizer, prompts: list[ListPrompt], cfg: SamplingC
                         add_special_tokens=not getattr(tokenizer, "chat_template", None)).to(dev)
         torch.manual_seed(seed * 100_003 + b)
         kwargs = dict(pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id, **cfg.generate_kwargs())
-        if early_stop and not cfg.do_sample: gen, looped = _compacting(model, tokenizer, enc, batch, budgets, kwargs)
-        elif early_stop:
-            stopper = LoopStopper(batch, tokenizer, enc["input_ids"].shape[1], budgets)
-            gen = model.generate(**enc, max_new_tokens=max(budgets), stopping_criteria=StoppingCriteriaList([stopper]),
-                                 **kwargs)
-            gen, looped = [g[enc["input_ids"].shape[1]:].tolist() for g in gen], stopper.looped.tolist()
+        if early_stop: gen, looped = _compacting(model, tokenizer, enc, batch, budgets, kwargs)
         else:
             gen = model.generate(**enc, max_new_tokens=max(budgets), **kwargs)
             gen, looped = [g[enc["input_ids"].shape[1]:].tolist() for g in gen], [False] * len(batch)

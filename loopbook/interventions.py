@@ -161,7 +161,9 @@ def _sites(adapter: Adapter, components) -> set[tuple[str, int]]:
     return set(_groups(adapter, components))
 
 class Capture(Hooks):
-    "Hooks that keep the values at each (kind, layer) site, with their gradients after `backward` if `grad`."
+    """Hooks that keep the values at each (kind, layer) site, with their gradients after `backward` if `grad`. With
+    `grad`, a site's first value is kept: a layer recomputed during `backward` (activation checkpointing) runs the hook
+    again on a copy that no gradient reaches."""
     def __init__(self, model, sites, grad: bool = False):
         super().__init__()
         adapter, self.values = Adapter(model), {}
@@ -170,7 +172,7 @@ class Capture(Hooks):
                 if grad:   # a value no gradient reaches (frozen weights, a detached input) becomes a leaf that takes one
                     if x.requires_grad: x.retain_grad()
                     else: x.requires_grad_(True)
-                self.values[key] = x
+                if not (grad and key in self.values): self.values[key] = x
             site = adapter.site(kind, layer)
             if kind in ("neuron", "head"): self.input(site, f"{kind}@{layer}", keep)
             elif kind == "expert": self.output(adapter.router(layer), f"{kind}@{layer}", keep)

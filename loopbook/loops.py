@@ -43,17 +43,20 @@ class Verdict:
 # %% ../nbs/api/loops.ipynb #26c81c28
 def verbatim_tail(ids, max_period: int = 64, min_copies: int = 3, min_span: int = 24) -> dict | None:
     "The first point, reading left to right, where the tail repeats a block of at most `max_period` exactly."
-    codes = {}   # tokens or words as integers, so each period is checked at every position at once
+    codes = {}   # tokens or words as integers, so every period is checked at every position at once
     a = np.fromiter((codes.setdefault(x, len(codes)) for x in ids), dtype=np.int64)
-    best = None  # (t, p, span): the earliest t, then the shortest period p, as a left-to-right reading meets them
-    for p in range(1, min(max_period, len(a) - 1) + 1):
-        same = a[p:] == a[:-p]                                  # same[j]: ids[t] == ids[t - p] at t = j + p
-        j = np.arange(len(same))
-        run = j - np.maximum.accumulate(np.where(same, -1, j))  # positions in a row, ending at t, where they match
-        hit = np.flatnonzero(run + p >= max(min_copies * p, min_span))   # run + p: the tail ending at t with period p
-        if hit.size and (best is None or hit[0] + p < best[0]): best = (int(hit[0]) + p, p, int(run[hit[0]]) + p)
-    if best is None: return None
-    t, p, span = best
+    n, top = len(a), min(max_period, len(a) - 1)
+    if top < 1: return None
+    p = np.arange(1, top + 1)[:, None]                               # one row per period
+    t = np.arange(n)[None, :]                                        # one column per position
+    same = (t >= p) & (a[t] == a[np.maximum(t - p, 0)])              # same[p, t]: ids[t] == ids[t - p]
+    run = t - np.maximum.accumulate(np.where(same, -1, t), axis=1)   # matches in a row ending at t
+    hit = run + p >= np.maximum(min_copies * p, min_span)            # run + p: the tail ending at t repeats with period p
+    first = np.where(hit.any(1), hit.argmax(1), n)                   # each period's first hit
+    if first.min() == n: return None
+    k = int(first.argmin())                                          # the earliest t, then the shortest period
+    t, p = int(first[k]), k + 1
+    span = int(run[k, t]) + p
     return dict(period=p, copies=span // p, span=span, onset=t - span + 1, detected_at=t)
 
 # %% ../nbs/api/loops.ipynb #d56ed92c

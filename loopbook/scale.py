@@ -121,7 +121,7 @@ def peak_memory(device: str = "cpu"):
     else: peak = _status("VmHWM")
     out.update(extra=peak - start, seconds=round(time.perf_counter() - t, 2))
 
-STEPS = ("act_grad", "act_grad, weight gradients kept", "screened")
+STEPS = ("act_grad", "act_grad, every layer's activations kept", "act_grad, weight gradients kept", "screened")   # today, then the two older ways
 PIPELINE = ("generate", "act_grad", "screened", "operate")   # measure, attribute, operate: every kind of step
 
 def _release():
@@ -148,7 +148,8 @@ def _run(step: str, model, enc: dict, batch_size: int):
                 model.generate(input_ids=enc["input_ids"][s: s + batch_size], do_sample=False, max_new_tokens=NEW_TOKENS,
                                min_new_tokens=NEW_TOKENS, pad_token_id=0)
     elif step == "operate": _operate(model, enc)
-    else: _gradient_scores(model, enc, "neuron", batch_size, direct=False, weight_grads=step != "act_grad")
+    else: _gradient_scores(model, enc, "neuron", batch_size, direct=False, weight_grads="weight" in step,
+                           recompute=step == "act_grad")
 
 def _step(shape: str, step: str, n: int, length: int, batch_size: int, dtype: str, device: str,
           layers: int | None = None) -> dict:

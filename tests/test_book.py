@@ -17,7 +17,7 @@ import yaml
 from bs4 import BeautifulSoup
 from jupyter_cache import get_cache
 
-from conftest import BIN, ROOT
+from conftest import BIN, BUILD, ROOT
 
 SITE = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
@@ -48,8 +48,9 @@ def build_book(source=ROOT):
 
 @pytest.fixture(scope="session")
 def book():
-    "Build the book once for every test here: each notebook executes once (changed ones only), with the cache."
-    r = build_book()   # a notebook that fails runs once more inside the build, so a rare kernel hang is retried
+    """The book built once for every test here: each notebook executes once (changed ones only), with the cache. The
+    build started in the background when the tests were collected (conftest.py); this waits for it."""
+    r = BUILD[0].result() if BUILD else build_book()   # a failed notebook runs once more inside the build (a rare hang)
     print(r.stdout)
     return r
 
