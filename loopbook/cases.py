@@ -143,7 +143,7 @@ def batches(enc: dict, size: int = 32, dev=None):
 
 def contrast(model, inputs: dict, target, foil) -> torch.Tensor:
     "logit(target) − logit(foil) at the last position of each row."
-    logits = model(**inputs, use_cache=False).logits[:, -1].float()
+    logits = model(**inputs, use_cache=False, logits_to_keep=1).logits[:, -1].float()
     return logits.gather(1, target[:, None])[:, 0] - logits.gather(1, foil[:, None])[:, 0]
 
 def contrasts(model, enc: dict, size: int = 32) -> torch.Tensor:

@@ -153,7 +153,7 @@ def perturb(model, tokenizer, contexts: list[list[int]], blocks: list[list[int]]
         width = max(map(len, rows))
         ids = torch.tensor([[0] * (width - len(r)) + r for r in rows], device=dev)
         mask = torch.tensor([[0] * (width - len(r)) + [1] * len(r) for r in rows], device=dev)
-        first.append(model(input_ids=ids, attention_mask=mask).logits[:, -1].float().softmax(-1).cpu())
+        first.append(model(input_ids=ids, attention_mask=mask, logits_to_keep=1).logits[:, -1].float().softmax(-1).cpu())
     probs = torch.cat(first)
     order = probs.argsort(-1, descending=True)
     jobs = [(i, r) for i in range(len(contexts)) for r in ranks]
@@ -216,7 +216,7 @@ def head_contrasts(model, seqs: list[list[int]], expected: list[int], lens: dict
         width = max(map(len, rows))
         ids = torch.tensor([[0] * (width - len(r)) + r for r in rows], device=dev)
         mask = torch.tensor([[0] * (width - len(r)) + [1] * len(r) for r in rows], device=dev)
-        full.append(model(input_ids=ids, attention_mask=mask).logits[:, -1].float().cpu())
+        full.append(model(input_ids=ids, attention_mask=mask, logits_to_keep=1).logits[:, -1].float().cpu())
     logits = torch.cat(full)
     top2 = logits.topk(2, -1).indices
     keep = (top2[:, 0] == torch.tensor(expected)).nonzero().flatten().tolist()

@@ -85,8 +85,16 @@ class Applied:
     def undo(self):
         "Restore every edited weight to its value before `apply`."
         if self.undone: raise LoopbookError("These edits were already undone.")
+        self._edited = [p[idx].clone() for _, p, idx, _ in self._saved]
         for _, p, idx, original in reversed(self._saved): p[idx] = original
         self.undone = True
+
+    @torch.no_grad()
+    def redo(self):
+        "Put back the weights `undo()` took away, bit-exactly (to measure an edit again without recomputing it)."
+        if not self.undone: raise LoopbookError("These edits are applied: only undone edits can be redone.")
+        for (_, p, idx, _), edited in zip(self._saved, self._edited): p[idx] = edited
+        self.undone = False
 
     @torch.no_grad()
     def report(self) -> list[dict]:

@@ -40,7 +40,7 @@ def test_measure_writes_records_and_summary(tmp_path):
 
 
 def test_cases_then_attribute(tmp_path):
-    r = run("cases", "--model", "organism", "--tasks", "constellations,pokemon", "--givens", "2",
+    r = run("cases", "--model", "organism", "--tasks", "constellations", "--givens", "1",
             "--out", str(tmp_path / "cases.jsonl"))
     assert r.returncode == 0, r.stderr
     import json
@@ -80,7 +80,7 @@ def test_cycles_bad_condition_or_checkpoint_is_one_line():
 def test_loop_cases_for_amplify_then_amplify(tmp_path):
     "Paper 3's CCA from the command line: loop cases as {prefix, desired, undesired}, then a checkpoint with its manifest."
     import json
-    r = run("cases", "--model", "organism", "--tasks", "constellations,pokemon", "--givens", "2", "--later", "1",
+    r = run("cases", "--model", "organism", "--tasks", "constellations", "--givens", "1", "--later", "1",
             "--for-amplify", "--out", str(tmp_path / "loops.jsonl"))
     assert r.returncode == 0, r.stderr
     rows = [json.loads(l) for l in (tmp_path / "loops.jsonl").read_text().splitlines()]
