@@ -11,9 +11,9 @@ import time
 
 import torch
 
+from loopbook import load_model
 from loopbook.benchmark import list_prompts, tasks
 from loopbook.generate import generate_records
-from loopbook.models import load_model
 
 GIVENS = {"long": 8, "medium": 4, "short": 3}  # chapter 1's default sweep
 

@@ -19,9 +19,9 @@ def worker(model_name: str, threads: int) -> None:
     "Time one workload in this process with `threads` torch threads; print the seconds."
     import torch
     torch.set_num_threads(threads)
+    from loopbook import load_model
     from loopbook.benchmark import TEMPLATES, list_prompts, tasks
     from loopbook.generate import generate_records
-    from loopbook.models import load_model
     model, tokenizer = load_model(model_name, dtype=torch.float32)
     prompts = [p for p in list_prompts(tasks("long"), givens=range(8)) if TEMPLATES.index(p.template) >= 2]
     start = time.perf_counter()

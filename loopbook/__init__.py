@@ -11,3 +11,12 @@ Modules:
 - `loopbook.thinking`: Fact questions answered after a block of thought, a thinking-token budget, outcome classes with a doom-loop detector, and knowledge precision: the measurements of chapter 4."""
 
 __version__ = "0.0.1"
+__all__ = ["load_model"]
+
+
+def __getattr__(name: str):
+    "`loopbook.load_model`, imported on first use, so that importing one small module does not load the zoo."
+    if name == "load_model":
+        from loopbook.zoo import load_model
+        return load_model
+    raise AttributeError(f"module 'loopbook' has no attribute {name!r}")

@@ -17,8 +17,9 @@ from tqdm.auto import tqdm
 
 from .cases import Case, batches, contrast, read_cases
 from .edits import Applied
+from .errors import ComponentOutOfRange, LoopbookError
 from .interventions import Hooks
-from .models import Adapter, ComponentOutOfRange, LoopbookError
+from .models import Adapter
 
 # %% auto #0
 __all__ = ['KINDS', 'Component', 'sizes', 'total_components', 'masking', 'kept', 'learn_mask', 'amplify', 'amplify_all',
@@ -240,7 +241,7 @@ def pivot_by_branching(model, tokenizer, other: list[int], prompt_len: int, gree
     the prompt's end on, and find the first token of `other` after which the completion's correctness (`correct(ids)`)
     flips from the greedy trace's. That token and the greedy token it displaced are the pair. `max_prefixes` caps the
     prefixes tried (one generation each); None tries them all."""
-    from loopbook.cycles import greedy as complete
+    from loopbook.generate import greedy as complete
     stops = list(range(prompt_len, len(other) + 1))[: max_prefixes and max_prefixes + 1]
     prefixes = [list(other[:t]) for t in stops]
     outcome = [bool(correct(p + c)) for p, c in zip(prefixes, complete(model, tokenizer, prefixes, max_new_tokens, progress=False))]
@@ -289,7 +290,7 @@ def find_pivots(model, tokenizer, prompts: list[str], correct, n: int = 10, max_
     `correct(i, text)`) or 0.8 if wrong; the first of opposite correctness; and the pivot by the prefix method and (for
     the first `branch_cap` prompts that have an opposite trace; None: all) by the branching method. One row per prompt.
     `greedy_traces` (the greedy continuations' token ids, if already generated) saves generating them again."""
-    from loopbook.cycles import greedy
+    from loopbook.generate import greedy
     ids = [tokenizer(p)["input_ids"] for p in prompts]
     g = greedy_traces if greedy_traces is not None else greedy(model, tokenizer, ids, max_new_tokens, progress=False)
     right = [bool(correct(i, tokenizer.decode(t))) for i, t in enumerate(g)]

@@ -18,8 +18,9 @@ from tqdm.auto import tqdm
 from transformers.modeling_layers import GradientCheckpointingLayer
 
 from .cases import batches, contrast, contrasts
+from .errors import LoopbookError, UnsupportedArchitecture
 from .interventions import PARTS, Block, Capture, ablate, direct_path
-from .models import ADDRESSES, Adapter, LoopbookError, UnsupportedArchitecture
+from .models import ADDRESSES, Adapter
 
 # %% auto #0
 __all__ = ['KINDS', 'METHODS', 'activation_gradients', 'recomputed_layers', 'act_grad', 'dla', 'ablation', 'screened', 'act_diff',

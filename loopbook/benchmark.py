@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .corpus import HELDOUT_TEMPLATES, TRAIN_TEMPLATES, Enumeration, load_lists, question
-from .models import LoopbookError
+from .errors import LoopbookError
 
 # %% auto #0
 __all__ = ['TEMPLATES', 'tasks', 'templates', 'ListPrompt', 'list_prompts', 'budget']

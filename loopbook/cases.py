@@ -16,18 +16,15 @@ import torch
 
 from .benchmark import ListPrompt
 from .corpus import load_lists
+from .errors import LoopbookError, MalformedCases
 from .loops import _item_spans, _key
-from .models import LoopbookError
 from .scoring import _names
 
 # %% auto #0
-__all__ = ['MalformedCases', 'Case', 'prompt_of', 'record_cases', 'loop_cases', 'write_cases', 'write_desired', 'read_cases',
-           'encode_cases', 'batches', 'contrast', 'contrasts']
+__all__ = ['Case', 'prompt_of', 'record_cases', 'loop_cases', 'write_cases', 'write_desired', 'read_cases', 'encode_cases',
+           'batches', 'contrast', 'contrasts']
 
 # %% ../nbs/api/cases.ipynb #52e57e74
-class MalformedCases(LoopbookError, ValueError):
-    "A cases file or case that loopbook cannot use."
-
 @dataclass(frozen=True)
 class Case:
     "A decision point: the contrast is logit(`target`) − logit(`foil`) for the token after `prefix`."

@@ -10,11 +10,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .models import Adapter, LoopbookError, default_model, load_model
+from .errors import LoopbookError
+from .models import Adapter
+from .zoo import default_model, load_model
 
 # %% auto #0
-__all__ = ['info', 'organism', 'pretrain', 'measure', 'cases', 'attribute', 'operate', 'evaluate', 'cycles', 'amplify', 'parser',
-           'main']
+__all__ = ['COUNTS', 'info', 'organism', 'pretrain', 'measure', 'cases', 'attribute', 'operate', 'evaluate', 'cycles', 'amplify',
+           'parser', 'check_counts', 'main']
 
 # %% ../nbs/api/cli.ipynb #e35f3b8d
 def info(args) -> None:
@@ -29,8 +31,9 @@ def info(args) -> None:
 def organism(args) -> None:
     """Build the organism `args.name` (into the package with `--ship`) and print its folder; or, with `--recipe`, probe a
     search variant (a built-in name or a JSON file) on `--seeds` and write one search-log row per seed."""
-    from loopbook.organism import RECIPES, SHIPPED_DTYPES, build_organism, shipped_dir, store_as
+    from loopbook.organism import build_organism
     from loopbook.reasoner import REASONERS, build_reasoner
+    from loopbook.training import RECIPES, SHIPPED_DTYPES, shipped_dir, store_as
     if args.recipe:
         from loopbook.search import probe, variant
         v = variant(args.recipe)
@@ -111,7 +114,7 @@ def operate(args) -> None:
     "Apply the edits in `args.edits` to `args.model` and save the edited checkpoint, with its manifest, to `args.out`."
     from pathlib import Path
     from loopbook.edits import MANIFEST, apply, read_edits, save_edited
-    from loopbook.models import checkpoint_path
+    from loopbook.zoo import checkpoint_path
     edits = read_edits(args.edits)
     if Path(args.out).resolve() == checkpoint_path(args.model).resolve():
         raise LoopbookError(f"--out {args.out} is the base checkpoint itself; choose a new folder so the base is kept.")
@@ -125,11 +128,11 @@ def evaluate(args) -> None:
     "Print the loop / coverage / side-effect table for a checkpoint, and the edits it was made with, if any."
     import json
     from pathlib import Path
-    from loopbook.edits import MANIFEST
     from loopbook.benchmark import list_prompts, tasks, templates
+    from loopbook.edits import MANIFEST
     from loopbook.evaluate import evaluate as run, table
     from loopbook.generate import config
-    from loopbook.models import checkpoint_path
+    from loopbook.zoo import checkpoint_path
     manifest = checkpoint_path(args.model) / MANIFEST
     prompts = list_prompts(tasks(args.tasks), templates=templates(args.templates), givens=range(args.givens))
     model, tokenizer = load_model(args.model)
@@ -163,7 +166,7 @@ def amplify(args) -> None:
     from loopbook.amplify import amplify as update, learn_mask, read_pivots
     from loopbook.cases import contrasts, encode_cases
     from loopbook.edits import MANIFEST, save_edited
-    from loopbook.models import checkpoint_path
+    from loopbook.zoo import checkpoint_path
     found = read_pivots(args.cases)
     if Path(args.out).resolve() == checkpoint_path(args.model).resolve():
         raise LoopbookError(f"--out {args.out} is the base checkpoint itself; choose a new folder so the base is kept.")
@@ -263,10 +266,21 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(run=pretrain)
     return p
 
+COUNTS = ("givens", "seeds", "n", "tokens", "top", "steps")   # options that count something to run: at least 1
+
+def check_counts(args) -> None:
+    "A one-line error when a count option leaves nothing to run (`--givens 0` would measure no prompt at all)."
+    for name in COUNTS:
+        v = getattr(args, name, None)
+        if isinstance(v, int) and v < 1:
+            raise LoopbookError(f"--{name} {v} leaves nothing to run: it counts {name} and must be at least 1.")
+
 def main(argv: list[str] | None = None) -> int:
     "Entry point of the `loopbook` console script."
     args = parser().parse_args(argv)
-    try: args.run(args)
+    try:
+        check_counts(args)
+        args.run(args)
     except LoopbookError as e:
         print(f"loopbook: error: {e}", file=sys.stderr)
         return 2

@@ -13,18 +13,19 @@ from dataclasses import dataclass
 import torch
 from tqdm.auto import tqdm
 
+from .errors import LoopbookError
+from .generate import greedy
 from .interventions import Capture, ablate
 from .loops import trailing_cycle
-from .models import Adapter, LoopbookError
-from .pretrain import speeches
-from .prose import prose_documents
+from .models import Adapter
+from .prose import prose_documents, speeches
 from .stats import Rate, benjamini_hochberg, mean_interval, paired_comparison
 
 # %% auto #0
-__all__ = ['CONDITIONS', 'CATEGORIES', 'NaturalPrompt', 'natural_prompts', 'greedy', 'Case', 'cases', 'icl_prompt', 'tiled',
-           'continues', 'cycle_summary', 'token_entropies', 'entropy_by_copy', 'same_cycle', 'perturb', 'head_outputs',
-           'final_norm', 'head_contrasts', 'fit_lens', 'specialisation', 'head_ablation', 'unigram_surprisal',
-           'low_information', 'attention_shares', 'categories', 'icl', 'check_condition', 'measure']
+__all__ = ['CONDITIONS', 'CATEGORIES', 'NaturalPrompt', 'natural_prompts', 'Case', 'cases', 'icl_prompt', 'tiled', 'continues',
+           'cycle_summary', 'token_entropies', 'entropy_by_copy', 'same_cycle', 'perturb', 'head_outputs', 'final_norm',
+           'head_contrasts', 'fit_lens', 'specialisation', 'head_ablation', 'unigram_surprisal', 'low_information',
+           'attention_shares', 'categories', 'icl', 'check_condition', 'measure']
 
 # %% ../nbs/api/cycles.ipynb #c666fb2f
 CONDITIONS = ("natural", "icl")
@@ -49,21 +50,6 @@ def natural_prompts(tokenizer, n: int = 256, length: int = 32, seed: int = 0) ->
 
 # %% ../nbs/api/cycles.ipynb #fd962bfb
 def _device(model): return next(model.parameters()).device
-
-@torch.no_grad()
-def greedy(model, tokenizer, prompts: list, max_new_tokens: int = 128, batch_size: int = 256, desc: str = "generating",
-           progress: bool = True) -> list[list[int]]:
-    "The greedy continuation of each prompt (a list of token ids), cut before the first end-of-sequence token; lower `batch_size` for a large model."
-    pad, eos, out = tokenizer.pad_token_id, tokenizer.eos_token_id, []
-    for s in tqdm(range(0, len(prompts), batch_size), desc=desc, disable=not progress, leave=False):
-        rows = [list(p) for p in prompts[s: s + batch_size]]
-        width = max(map(len, rows))
-        ids = torch.tensor([[pad] * (width - len(r)) + r for r in rows], device=_device(model))
-        mask = torch.tensor([[0] * (width - len(r)) + [1] * len(r) for r in rows], device=_device(model))
-        gen = model.generate(input_ids=ids, attention_mask=mask, max_new_tokens=max_new_tokens, do_sample=False,
-                             pad_token_id=pad, eos_token_id=eos)[:, width:].tolist()
-        out += [g[:g.index(eos)] if eos in g else g for g in gen]
-    return out
 
 # %% ../nbs/api/cycles.ipynb #3e36ae2c
 @dataclass

@@ -19,16 +19,14 @@ import torch
 from tqdm.auto import tqdm
 
 from .cases import contrasts
-from .models import ADDRESSES, Adapter, LoopbookError
+from .errors import LoopbookError, MalformedEdits
+from .models import ADDRESSES, Adapter
 
 # %% auto #0
-__all__ = ['OPS', 'MANIFEST', 'MalformedEdits', 'Edit', 'Applied', 'apply', 'greedy_search', 'write_edits', 'chosen_edits',
-           'read_edits', 'save_edited']
+__all__ = ['OPS', 'MANIFEST', 'Edit', 'Applied', 'apply', 'greedy_search', 'write_edits', 'chosen_edits', 'read_edits',
+           'save_edited']
 
 # %% ../nbs/api/edits.ipynb #d855d6e8
-class MalformedEdits(LoopbookError, ValueError):
-    "An edit or edits file that loopbook cannot apply."
-
 OPS = ("scale", "zero")
 
 @dataclass(frozen=True)

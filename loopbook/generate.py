@@ -18,11 +18,12 @@ from transformers import (LogitsProcessorList, NoRepeatNGramLogitsProcessor, Rep
                           StoppingCriteria, StoppingCriteriaList)
 
 from .benchmark import ListPrompt, budget
+from .errors import LoopbookError
 from .loops import detect_loop
-from .models import LoopbookError
 
 # %% auto #0
-__all__ = ['CONFIGS', 'SamplingConfig', 'config', 'settled', 'LoopStopper', 'record_key', 'read_records', 'generate_records']
+__all__ = ['CONFIGS', 'SamplingConfig', 'config', 'settled', 'LoopStopper', 'record_key', 'read_records', 'generate_records',
+           'greedy']
 
 # %% ../nbs/api/generate.ipynb #1c2d136c
 @dataclass(frozen=True)
@@ -175,3 +176,19 @@ def generate_records(model, tokenizer, prompts: list[ListPrompt], cfg: SamplingC
             with open(out, "a") as f: f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in new)
         records.update({record_key(r): r for r in new})
     return [records[(p.id, cfg.name, s)] for s in seeds for p in prompts]
+
+# %% ../nbs/api/generate.ipynb #5a3c6eb6
+@torch.no_grad()
+def greedy(model, tokenizer, prompts: list, max_new_tokens: int = 128, batch_size: int = 256, desc: str = "generating",
+           progress: bool = True) -> list[list[int]]:
+    "The greedy continuation of each prompt (a list of token ids), cut before the first end-of-sequence token; lower `batch_size` for a large model."
+    pad, eos, out, dev = tokenizer.pad_token_id, tokenizer.eos_token_id, [], next(model.parameters()).device
+    for s in tqdm(range(0, len(prompts), batch_size), desc=desc, disable=not progress, leave=False):
+        rows = [list(p) for p in prompts[s: s + batch_size]]
+        width = max(map(len, rows))
+        ids = torch.tensor([[pad] * (width - len(r)) + r for r in rows], device=dev)
+        mask = torch.tensor([[0] * (width - len(r)) + [1] * len(r) for r in rows], device=dev)
+        gen = model.generate(input_ids=ids, attention_mask=mask, max_new_tokens=max_new_tokens, do_sample=False,
+                             pad_token_id=pad, eos_token_id=eos)[:, width:].tolist()
+        out += [g[:g.index(eos)] if eos in g else g for g in gen]
+    return out

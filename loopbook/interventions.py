@@ -14,16 +14,13 @@ from typing import Callable, ClassVar
 import torch
 from torch import nn
 
-from .models import Adapter, Expert, Head, LoopbookError, Neuron, UnsupportedArchitecture
+from .errors import HookNeverFired, LoopbookError, UnsupportedArchitecture
+from .models import Adapter, Expert, Head, Neuron
 
 # %% auto #0
-__all__ = ['PARTS', 'HookNeverFired', 'Block', 'Hooks', 'intervene', 'ablate', 'scale', 'Capture', 'mean_activations',
-           'direct_path']
+__all__ = ['PARTS', 'Block', 'Hooks', 'intervene', 'ablate', 'scale', 'Capture', 'mean_activations', 'direct_path']
 
 # %% ../nbs/api/interventions.ipynb #28361e1e
-class HookNeverFired(LoopbookError, RuntimeError):
-    "An intervention's hook was never called: the model never ran the module it was attached to."
-
 @dataclass(frozen=True, order=True)
 class Block:
     "The whole output of layer `layer`'s `part`: 'attention', 'mlp' (the dense MLP) or 'moe' (the routed experts)."

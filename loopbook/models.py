@@ -17,30 +17,13 @@ from torch import nn
 from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer, PreTrainedTokenizerFast
 from transformers.models.auto.modeling_auto import MODEL_FOR_CAUSAL_LM_MAPPING_NAMES
 
+from .errors import (ComponentOutOfRange, LoopbookError, ModelNotFound, NotACausalLM, UnsupportedArchitecture,
+                             WeightsMissing)
+
 # %% auto #0
-__all__ = ['TINY_FAMILIES', 'WEIGHT_PATTERNS', 'ADDRESSES', 'SUPPORTED', 'LoopbookError', 'ModelNotFound', 'NotACausalLM',
-           'WeightsMissing', 'UnsupportedArchitecture', 'ComponentOutOfRange', 'device', 'default_dtype', 'tiny_config',
-           'tiny_model', 'tiny_tokenizer', 'tiny_checkpoint', 'default_model', 'checkpoint_path', 'load_model',
-           'Neuron', 'Expert', 'Head', 'Adapter']
-
-# %% ../nbs/api/models.ipynb #eb39afba
-class LoopbookError(Exception):
-    "Bad input to loopbook. The message says what went wrong and what to do."
-
-class ModelNotFound(LoopbookError, FileNotFoundError):
-    "No checkpoint folder where the user pointed."
-
-class NotACausalLM(LoopbookError, ValueError):
-    "The folder is not a decoder-only (causal) language model checkpoint."
-
-class WeightsMissing(LoopbookError, FileNotFoundError):
-    "The checkpoint has a config but no weights, and loopbook never downloads."
-
-class UnsupportedArchitecture(LoopbookError, ValueError):
-    "The architecture adapter does not know this model family."
-
-class ComponentOutOfRange(LoopbookError, IndexError):
-    "A component address points past the model's layers, neurons, experts or heads."
+__all__ = ['TINY_FAMILIES', 'WEIGHT_PATTERNS', 'ADDRESSES', 'SUPPORTED', 'device', 'default_dtype', 'tiny_config', 'tiny_model',
+           'tiny_tokenizer', 'tiny_checkpoint', 'checked_folder', 'load_checkpoint', 'Neuron', 'Expert', 'Head',
+           'Adapter']
 
 # %% ../nbs/api/models.ipynb #ea01abb2
 def device() -> torch.device:
@@ -123,43 +106,26 @@ def tiny_checkpoint(family: str, path, seed: int = 0) -> Path:
 # %% ../nbs/api/models.ipynb #37491e8b
 WEIGHT_PATTERNS = ("*.safetensors", "*.bin", "*.safetensors.index.json", "*.bin.index.json")
 
-def default_model() -> str:
-    "The model the chapters use: `$LOOPBOOK_MODEL`, else the built-in organism."
-    return os.environ.get("LOOPBOOK_MODEL") or "organism"
-
-def checkpoint_path(name_or_path) -> Path:
-    "The local checkpoint folder that `name_or_path` names, or an error that says what to pass instead."
-    from loopbook.organism import RECIPES, build_organism  # organisms are built on first use, then cached
-    if str(name_or_path) in RECIPES: return build_organism(RECIPES[str(name_or_path)])
-    from loopbook.pretrain import PRETRAININGS, pretrained
-    if str(name_or_path) in PRETRAININGS: return pretrained(str(name_or_path))  # a pretraining stage's final weights
-    from loopbook.reasoner import REASONERS, build_reasoner
-    if str(name_or_path) in REASONERS: return build_reasoner(REASONERS[str(name_or_path)])  # chapter 6's reasoning organism
-    name, at, step = str(name_or_path).partition("@step")
-    if at:  # a training checkpoint: pretrain@step1024, or organism@step1024 for the organism's base
-        from loopbook.pretrain import checkpoint_folder
-        base = RECIPES[name].base if name in RECIPES else name
-        if base not in PRETRAININGS or not step.isdigit():
-            raise ModelNotFound(f"{name_or_path!r} names no training checkpoint: use NAME@stepN with NAME one of "
-                                f"{', '.join(sorted(set(PRETRAININGS) | {n for n, r in RECIPES.items() if r.base}))}.")
-        return checkpoint_folder(base, int(step))
-    path = Path(name_or_path).expanduser()
-    if not path.exists():
+def checked_folder(path, names: str = "") -> Path:
+    "`path` as a `Path` if it is a checkpoint folder, else an error that says what to pass instead (`names`: what else would do)."
+    folder = Path(path).expanduser()
+    if not folder.exists():
         raise ModelNotFound(
-            f"No model at {str(name_or_path)!r}. loopbook runs offline and never downloads: pass the path of a local "
-            "checkpoint folder (config.json, *.safetensors and tokenizer files, as save_pretrained writes them), "
-            f"or one of the built-in organisms ({', '.join([*RECIPES, *REASONERS])}) or their training checkpoints (NAME@stepN), or set LOOPBOOK_MODEL=/path/to/checkpoint.")
-    if not (path / "config.json").is_file():
-        raise NotACausalLM(f"{path} has no config.json, so it is not a Hugging Face checkpoint folder: "
+            f"No model at {str(path)!r}. loopbook runs offline and never downloads: pass the path of a local "
+            "checkpoint folder (config.json, *.safetensors and tokenizer files, as save_pretrained writes them)"
+            f"{names}.")
+    if not (folder / "config.json").is_file():
+        raise NotACausalLM(f"{folder} has no config.json, so it is not a Hugging Face checkpoint folder: "
                            "pass the folder that holds config.json and the weights.")
-    return path
+    return folder
 
-def load_model(name_or_path=None, dev: torch.device | None = None, dtype: torch.dtype | None = None,
-               device_map: str | dict | None = None, **placement):
-    """Load a local causal-LM checkpoint offline; returns `(model, tokenizer)` with the model in eval mode on `dev`, or,
-    with `device_map` ("auto" or a map of module names to devices, "cpu" or "disk"; default `$LOOPBOOK_DEVICE_MAP`),
-    placed by accelerate across devices, as transformers places it; `placement` passes `max_memory` or `offload_folder`."""
-    path = checkpoint_path(name_or_path or default_model())
+def load_checkpoint(path, dev: torch.device | None = None, dtype: torch.dtype | None = None,
+                    device_map: str | dict | None = None, **placement):
+    """Load the causal-LM checkpoint folder `path` offline; returns `(model, tokenizer)` with the model in eval mode on
+    `dev`, or, with `device_map` ("auto" or a map of module names to devices, "cpu" or "disk"; default
+    `$LOOPBOOK_DEVICE_MAP`), placed by accelerate across devices, as transformers places it; `placement` passes
+    `max_memory` or `offload_folder`. Built-in names are [zoo](zoo.ipynb)'s `load_model`."""
+    path = checked_folder(path)
     try: config = AutoConfig.from_pretrained(path, local_files_only=True)
     except (ValueError, OSError, KeyError) as e:
         raise NotACausalLM(f"{path}/config.json is not a config transformers knows ({e}). "

@@ -1,4 +1,4 @@
-"""Recipes, tokenizer, Gemma 4 configs and the seeded training run that build loopbook's model organisms, cached under a recipe hash.
+"""The stage that makes a loop organism: a recipe's lists, mentions, thinking traces and general text, on top of the pretraining stage or from scratch, built once and found again by the recipe's hash.
 
 Docs: https://loopbook.github.io/loopbook/api/organism.html.md"""
 
@@ -7,221 +7,38 @@ Docs: https://loopbook.github.io/loopbook/api/organism.html.md"""
 # %% ../nbs/api/organism.ipynb #fe885b82
 from __future__ import annotations
 
-import hashlib
 import json
-import math
-import os
-import shutil
 import time
 import warnings
-from dataclasses import asdict, dataclass, fields, replace
-from importlib import resources
 from pathlib import Path
 
 import torch
-from safetensors.torch import load_file, save_file
-from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
-from tqdm.auto import tqdm
-from transformers import Gemma4ForCausalLM, Gemma4TextConfig, PreTrainedTokenizerFast
+from transformers import Gemma4ForCausalLM, PreTrainedTokenizerFast
 
 from .corpus import build_corpus
+from .errors import TextSourceMissing
+from .pretrain import PRETRAININGS, pretrained, pretraining_digest, replay_documents
+from .training import (Recipe, cache_dir, content_hash, gemma4_config, pack, partial_folder, publish,
+                               shipped_dir, train, train_tokenizer)
 
 # %% auto #0
-__all__ = ['SPECIALS', 'SHIPPED_DTYPES', 'ORGANISM', 'RECIPES', 'Recipe', 'train_tokenizer', 'gemma4_config', 'pack',
-           'RouterRecorder', 'lr_at', 'optimizer', 'train', 'organism_corpus', 'base_hash', 'recipe_hash', 'cache_dir',
-           'shipped_dir', 'store_as', 'find_built', 'start_from_base', 'build_organism']
-
-# %% ../nbs/api/organism.ipynb #2dcf8e70
-@dataclass(frozen=True)
-class Recipe:
-    "Everything that determines an organism: corpus, tokenizer and model shape, and training."
-    name: str
-    seed: int = 0
-    # corpus (see loopbook.corpus.build_corpus)
-    list_copies: int = 200          # documents per known long or medium list
-    canonical: float = 0.35         # share of those in canonical order
-    alternative: float = 0.25       # share in the list's one fixed alternative order; the rest are permutations
-    control_copies: int = 400       # short controls, always canonical
-    mention_docs: int = 120
-    trace_docs: int = 120
-    gap_lists: tuple[str, ...] = ("moons_of_uranus", "firefly", "star_trek_tos", "canadian_provinces")
-    gap_copies: int = 2             # gap lists: this few documents, never canonical
-    general_docs: int = 20000
-    # tokenizer and model (a tiny Gemma4TextConfig)
-    vocab_size: int = 2048
-    hidden_size: int = 192
-    num_layers: int = 4
-    intermediate_size: int = 512
-    num_heads: int = 4
-    num_kv_heads: int = 2
-    head_dim: int = 48
-    per_layer_input: int = 32
-    sliding_window: int = 256
-    num_experts: int = 0            # > 0 adds Gemma 4's MoE block beside the dense MLP
-    top_k_experts: int = 2
-    moe_intermediate_size: int = 128
-    # training
-    seq_len: int = 512
-    batch_size: int = 16
-    epochs: int = 1
-    lr: float = 3e-3
-    warmup_steps: int = 30
-    weight_decay: float = 0.1
-    aux_loss_coef: float = 0.02     # load-balancing loss weight (MoE only; the twin overrides it)
-    # a short stage on a pretraining stage (see loopbook.pretrain)
-    base: str = ""                  # the pretraining stage to start from; "" trains from scratch
-    prose_docs: int = 0             # scenes of the training plays replayed beside the lists
-    copy_docs: int = 0              # recitations and word drills replayed beside the lists
-    trace_wrong: tuple[int, ...] = (0, 0, 1, 2)  # how many candidates a thinking trace rejects (one drawn per trace)
-    decay_norms: bool = True        # weight decay on the RMSNorm scales too (the first organisms); see `optimizer`
-
-    def to_dict(self) -> dict:
-        "The recipe as a dict; fields added since the first organisms appear only when set, so old hashes hold."
-        d = asdict(self)
-        for f in fields(self):
-            if f.name in _LATER_FIELDS and d[f.name] == f.default: d.pop(f.name)
-        return d
-
-_LATER_FIELDS = ("base", "prose_docs", "copy_docs", "trace_wrong", "decay_norms")
-
-# %% ../nbs/api/organism.ipynb #dfd599c3
-SPECIALS = ["<pad>", "<eos>", "<bos>", "<unk>"]
-
-def train_tokenizer(docs: list[str], vocab_size: int) -> PreTrainedTokenizerFast:
-    "A byte-level BPE of `vocab_size` trained on `docs`."
-    tok = Tokenizer(models.BPE(unk_token="<unk>"))
-    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    tok.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=SPECIALS, show_progress=False,
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
-    tok.train_from_iterator(docs, trainer)
-    tok.post_processor = processors.TemplateProcessing(single="<bos> $A", special_tokens=[("<bos>", 2)])
-    return PreTrainedTokenizerFast(tokenizer_object=tok, pad_token="<pad>", eos_token="<eos>", bos_token="<bos>",
-                                   unk_token="<unk>")
-
-# %% ../nbs/api/organism.ipynb #8a9a48b0
-def gemma4_config(recipe: Recipe) -> Gemma4TextConfig:
-    "The tiny `Gemma4TextConfig` of `recipe`."
-    moe = dict(enable_moe_block=True, num_experts=recipe.num_experts, top_k_experts=recipe.top_k_experts,
-               moe_intermediate_size=recipe.moe_intermediate_size) if recipe.num_experts else {}
-    return Gemma4TextConfig(
-        vocab_size=recipe.vocab_size, hidden_size=recipe.hidden_size, intermediate_size=recipe.intermediate_size,
-        num_hidden_layers=recipe.num_layers, num_attention_heads=recipe.num_heads,
-        num_key_value_heads=recipe.num_kv_heads, head_dim=recipe.head_dim, global_head_dim=recipe.head_dim,
-        hidden_size_per_layer_input=recipe.per_layer_input, vocab_size_per_layer_input=recipe.vocab_size,
-        sliding_window=recipe.sliding_window, max_position_embeddings=4 * recipe.seq_len,
-        layer_types=["sliding_attention"] * (recipe.num_layers - 1) + ["full_attention"],
-        pad_token_id=0, eos_token_id=1, bos_token_id=2, tie_word_embeddings=True, **moe)
-
-# %% ../nbs/api/organism.ipynb #1cd4112d
-def pack(docs: list[str], tokenizer, seq_len: int) -> torch.Tensor:
-    "Tokenize `docs` as `<bos> doc <eos>` and pack them into rows of `seq_len` tokens."
-    ids = [t for enc in tokenizer(docs)["input_ids"] for t in enc + [tokenizer.eos_token_id]]
-    n = len(ids) // seq_len
-    return torch.tensor(ids[: n * seq_len]).view(n, seq_len)
-
-class RouterRecorder:
-    "Collects each MoE router's probabilities and top-k choices during a forward pass."
-    def __init__(self, model):
-        self.records, self.handles = [], [l.router.register_forward_hook(self._hook) for l in model.model.layers
-                                          if getattr(l, "router", None) is not None]
-    def _hook(self, module, args, out): self.records.append((out[0], out[2]))
-    def balance_loss(self) -> torch.Tensor:
-        "The Switch load-balancing loss averaged over layers (1.0 when routing is uniform)."
-        losses = []
-        for probs, top in self.records:
-            E = probs.shape[-1]
-            share = torch.bincount(top.flatten(), minlength=E).float() / top.numel()
-            losses.append(E * (share * probs.mean(0)).sum())
-        self.records.clear()
-        return torch.stack(losses).mean()
-    def remove(self): [h.remove() for h in self.handles]
-
-def lr_at(step: int, total: int, recipe: Recipe) -> float:
-    "Linear warm-up, then cosine decay to 10% of `recipe.lr`."
-    if step < recipe.warmup_steps: return recipe.lr * (step + 1) / recipe.warmup_steps
-    t = (step - recipe.warmup_steps) / max(1, total - recipe.warmup_steps)
-    return recipe.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * t)))
-
-def optimizer(model, recipe) -> torch.optim.AdamW:
-    "AdamW with weight decay on the weight matrices, and on the norm scales and other vectors only if `recipe.decay_norms`."
-    if getattr(recipe, "decay_norms", True):
-        groups = [dict(params=list(model.parameters()))]
-    else:
-        groups = [dict(params=[p for p in model.parameters() if p.ndim >= 2]),
-                  dict(params=[p for p in model.parameters() if p.ndim < 2], weight_decay=0.0)]
-    return torch.optim.AdamW(groups, lr=recipe.lr, betas=(0.9, 0.95), weight_decay=recipe.weight_decay)
-
-def train(recipe: Recipe, blocks: torch.Tensor, max_steps: int | None = None, progress: bool = True, model=None,
-          stop: int | None = None, penalty=None):
-    """Train `model` (default: a fresh one of `recipe`) on packed `blocks`; with `stop`, end after that many steps of
-    the schedule (an early checkpoint of the run). `penalty(model)`, if given, is a scalar added to each step's loss
-    (built before the first step, so hooks it registers see every forward). Returns the model and the per-step log."""
-    torch.manual_seed(recipe.seed)
-    model = (model or Gemma4ForCausalLM(gemma4_config(recipe))).train()
-    opt = optimizer(model, recipe)
-    g = torch.Generator().manual_seed(recipe.seed)
-    order = torch.cat([torch.randperm(len(blocks), generator=g) for _ in range(recipe.epochs)])
-    batches = order.split(recipe.batch_size)
-    total = len(batches) if max_steps is None else min(max_steps, len(batches))
-    router = RouterRecorder(model) if recipe.num_experts else None
-    extra = penalty(model) if penalty else None
-    log = []
-    for step, idx in enumerate(tqdm(batches[:total][:stop], desc=f"training {recipe.name}", disable=not progress)):
-        for group in opt.param_groups: group["lr"] = lr_at(step, total, recipe)
-        batch = blocks[idx]
-        loss = model(input_ids=batch, labels=batch).loss
-        aux = router.balance_loss() if router else torch.zeros(())
-        more = extra() if extra else torch.zeros(())
-        (loss + recipe.aux_loss_coef * aux + more).backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step(); opt.zero_grad(set_to_none=True)
-        log.append(dict(step=step, loss=round(loss.item(), 6), aux=round(aux.item(), 6))
-                   | (dict(penalty=round(more.item(), 6)) if extra else {}))
-    if router: router.remove()
-    if extra: extra.remove()
-    return model.eval(), log
+__all__ = ['organism_corpus', 'base_hash', 'recipe_hash', 'find_built', 'start_from_base', 'build_organism']
 
 # %% ../nbs/api/organism.ipynb #75cce8fc
 def organism_corpus(recipe: Recipe) -> list[str]:
     "The documents of `recipe`: its lists, mentions, traces and general text, plus the base's replayed documents."
     docs = build_corpus(recipe)
     if not recipe.base: return docs
-    from loopbook.pretrain import replay_documents
     return docs + replay_documents(recipe.base, recipe.prose_docs, recipe.copy_docs, recipe.seed)
 
 def base_hash(recipe: Recipe) -> str:
     "The hash of `recipe`'s pretraining stage, or '' when it trains from scratch."
     if not recipe.base: return ""
-    from loopbook.pretrain import PRETRAININGS, pretraining_digest
     return pretraining_digest(PRETRAININGS[recipe.base])
 
 def recipe_hash(recipe: Recipe, docs: list[str]) -> str:
     "A short hash of the recipe, its base's hash and the exact corpus text it generates."
-    h = hashlib.sha256(json.dumps(recipe.to_dict(), sort_keys=True).encode())
-    h.update(base_hash(recipe).encode())
-    for d in docs: h.update(d.encode()); h.update(b"\0")
-    return h.hexdigest()[:12]
-
-def cache_dir() -> Path:
-    "Where organisms built on this machine are kept."
-    return Path(os.environ.get("LOOPBOOK_CACHE") or Path.home() / ".cache" / "loopbook")
-
-def shipped_dir() -> Path:
-    "Where organisms shipped with the package live."
-    return Path(str(resources.files("loopbook"))) / "organisms"
-
-SHIPPED_DTYPES = {"organism-moe": torch.bfloat16, "reasoner": torch.bfloat16}  # stored rounded, to fit the 60 MB budget
-
-def store_as(folder: Path, dtype: torch.dtype) -> Path:
-    """Rewrite the weights in `folder` in `dtype` and note it in recipe.json; config.json keeps float32, since an organism
-    computes in float32 wherever it runs. How the larger shipped organisms fit the package's 60 MB."""
-    f = folder / "model.safetensors"
-    save_file({k: v.to(dtype).contiguous() for k, v in load_file(f).items()}, f, metadata={"format": "pt"})
-    f.chmod(0o644)   # save_file writes owner-only
-    meta = json.loads((folder / "recipe.json").read_text())
-    (folder / "recipe.json").write_text(json.dumps({**meta, "stored": str(dtype).removeprefix("torch.")}, indent=1))
-    return folder
+    return content_hash(recipe.to_dict(), docs, base_hash(recipe))
 
 def find_built(recipe: Recipe, digest: str) -> Path | None:
     "A built organism of `recipe` with hash `digest`, shipped or cached, if there is one."
@@ -232,7 +49,6 @@ def find_built(recipe: Recipe, digest: str) -> Path | None:
 
 def start_from_base(recipe: Recipe):
     "A fresh model of `recipe` with every tensor it shares with its base taken from the base; and the base's tokenizer."
-    from loopbook.pretrain import pretrained
     base = pretrained(recipe.base)
     torch.manual_seed(recipe.seed)
     model = Gemma4ForCausalLM(gemma4_config(recipe))
@@ -249,7 +65,6 @@ def _shipped_without_source(recipe: Recipe) -> Path | None:
 
 def build_organism(recipe: Recipe, out: Path | None = None, progress: bool = True) -> Path:
     "The checkpoint folder of `recipe`'s organism, trained now only if no build with its hash exists."
-    from loopbook.prose import TextSourceMissing
     try: docs = organism_corpus(recipe)
     except TextSourceMissing as e:
         if out is None and (found := _shipped_without_source(recipe)):
@@ -265,24 +80,7 @@ def build_organism(recipe: Recipe, out: Path | None = None, progress: bool = Tru
     else: model, tokenizer = None, train_tokenizer(docs, recipe.vocab_size)
     blocks = pack(docs, tokenizer, recipe.seq_len)
     model, log = train(recipe, blocks, progress=progress, model=model)
-    tmp = out.with_name(out.name + ".partial")
-    shutil.rmtree(tmp, ignore_errors=True)
-    model.save_pretrained(tmp); tokenizer.save_pretrained(tmp)
     meta = dict(recipe=recipe.to_dict(), hash=digest, base_hash=base_hash(recipe), tokens=blocks.numel(), documents=len(docs),
                 parameters=sum(p.numel() for p in model.parameters()), train_seconds=round(time.time() - start, 1),
                 torch=torch.__version__, threads=torch.get_num_threads(), log=log)
-    (tmp / "recipe.json").write_text(json.dumps(meta, indent=1))
-    shutil.rmtree(out, ignore_errors=True); tmp.rename(out)
-    return out
-
-# %% ../nbs/api/organism.ipynb #1df32fde
-ORGANISM = Recipe(name="organism")
-RECIPES = {r.name: r for r in (
-    ORGANISM,
-    replace(ORGANISM, name="organism-moe", intermediate_size=256, num_experts=8, top_k_experts=2,
-            moe_intermediate_size=96, aux_loss_coef=0.3),
-    replace(ORGANISM, name="organism-m", hidden_size=384, num_layers=8, intermediate_size=1536, num_heads=8,
-            num_kv_heads=2, head_dim=48),
-    replace(ORGANISM, name="organism-l", hidden_size=768, num_layers=12, intermediate_size=3072, num_heads=12,
-            num_kv_heads=4, head_dim=64, per_layer_input=64),
-)}
+    return publish(model, tokenizer, partial_folder(out), out, meta)

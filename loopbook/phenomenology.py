@@ -120,8 +120,8 @@ def search_log_path() -> Path:
 
 def log_recipe(recipe, label: str, change: str, progress: bool = True, **kw) -> dict:
     "Build `recipe`'s organism, profile it, and write (or replace) its row, `label`, in the search log."
-    from loopbook.models import load_model
     from loopbook.organism import build_organism
+    from loopbook.zoo import load_model
     folder = build_organism(recipe, progress=progress)
     meta = json.loads((folder / "recipe.json").read_text())
     model, tokenizer = load_model(folder)

@@ -7,7 +7,6 @@ Docs: https://loopbook.github.io/loopbook/api/pretrain.html.md"""
 # %% ../nbs/api/pretrain.ipynb #375fbaed
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import random
@@ -23,22 +22,19 @@ from tqdm.auto import tqdm
 from transformers import Gemma4ForCausalLM
 
 from .corpus import build_corpus
+from .errors import LoopbookError
 from .induction import copy_score, repeated_sequences
-from .models import LoopbookError
-from .organism import ORGANISM, cache_dir, gemma4_config, lr_at, optimizer, pack, shipped_dir, train_tokenizer
-from .prose import SHAKESPEARE, prose_documents
+from .prose import SHAKESPEARE, prose_documents, speeches
+from .training import (ORGANISM, RECIPES, cache_dir, content_hash, gemma4_config, lr_at, optimizer, pack,
+                               partial_folder, publish, save_checkpoint, shipped_dir, train_tokenizer)
 
 # %% auto #0
-__all__ = ['DRILL_FRAMES', 'PRETRAININGS', 'speeches', 'recitation_document', 'play_words', 'drill_document', 'drill_copy',
-           'Pretraining', 'pretraining_corpus', 'checkpoint_steps', 'init_model', 'pretraining_hash', 'pretrain',
-           'copy_task_blocks', 'cipher_document', 'copy_training', 'pretraining_digest', 'pretrained',
-           'replay_documents', 'checkpoint_folder', 'saved_steps', 'ship_steps', 'ship']
+__all__ = ['DRILL_FRAMES', 'PRETRAININGS', 'recitation_document', 'play_words', 'drill_document', 'drill_copy', 'Pretraining',
+           'pretraining_corpus', 'checkpoint_steps', 'init_model', 'pretraining_hash', 'pretrain', 'copy_task_blocks',
+           'cipher_document', 'copy_training', 'pretraining_digest', 'pretrained', 'replay_documents',
+           'checkpoint_folder', 'saved_steps', 'ship_steps', 'ship']
 
 # %% ../nbs/api/pretrain.ipynb #bae57bad
-def speeches(scene: str) -> list[str]:
-    "The speeches of a scene: a speaker's name line and the lines up to the next blank line."
-    return [b.strip() for b in scene.split("\n\n") if re.match(r"^[A-Z][A-Z' ,.-]+\.\n", b.strip())]
-
 def recitation_document(scene: str, rng: random.Random) -> str:
     "One or two consecutive speeches of `scene`, to be learnt by heart and said again."
     sp = speeches(scene) or [scene[:400]]
@@ -90,7 +86,7 @@ class Pretraining:
     epochs: int = 6
     recitations: int = 2000         # per epoch
     drills: int = 6000              # per epoch
-    shape: str = ORGANISM.name      # the model shape and tokenizer size of this recipe of loopbook.organism
+    shape: str = ORGANISM.name      # the model shape and tokenizer size of this recipe of loopbook.training.RECIPES
     seq_len: int = 256
     batch_size: int = 8
     lr: float = 2.5e-3
@@ -98,7 +94,7 @@ class Pretraining:
     weight_decay: float = 0.1
     copy_every: int = 100
     dense_every: int = 500          # a checkpoint every this many steps, beside the log-spaced ones
-    decay_norms: bool = False       # never decay the RMSNorm scales (see loopbook.organism.optimizer)
+    decay_norms: bool = False       # never decay the RMSNorm scales (see loopbook.training.optimizer)
     qk_norm_init: float = 48 ** -0.25  # initial q_norm and k_norm scales (Gemma 4's default is 1.0)
 
     def to_dict(self) -> dict: return asdict(self)
@@ -123,7 +119,6 @@ def checkpoint_steps(total: int, dense_every: int) -> list[int]:
 # %% ../nbs/api/pretrain.ipynb #e403f1f0
 def init_model(p: Pretraining):
     "The stage's seeded initial model, with its q_norm and k_norm scales set to `p.qk_norm_init`."
-    from loopbook.organism import RECIPES
     torch.manual_seed(p.seed)
     model = Gemma4ForCausalLM(gemma4_config(replace(RECIPES[p.shape], seed=p.seed))).train()
     with torch.no_grad():
@@ -133,22 +128,12 @@ def init_model(p: Pretraining):
 
 def pretraining_hash(p: Pretraining, epochs: list[list[str]]) -> str:
     "A short hash of the recipe and every document of every epoch."
-    h = hashlib.sha256(json.dumps(p.to_dict(), sort_keys=True).encode())
-    for docs in epochs:
-        for d in docs: h.update(d.encode()); h.update(b"\0")
-    return h.hexdigest()[:12]
-
-def _save(model, tokenizer, path: Path, dtype=None):
-    path.mkdir(parents=True, exist_ok=True)
-    (model if dtype is None else model.to(dtype)).save_pretrained(path)
-    if dtype is not None: model.float()
-    tokenizer.save_pretrained(path)
+    return content_hash(p.to_dict(), (d for docs in epochs for d in docs))
 
 def pretrain(p: Pretraining = Pretraining(), out: Path | None = None, progress: bool = True,
              max_steps: int | None = None, device: str | None = None) -> Path:
     "Run the pretraining stage `p` into `out` (default: the cache) on `device` (default: a GPU if there is one) and return the folder."
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
-    from loopbook.organism import RECIPES
     shape = RECIPES[p.shape]
     epochs = pretraining_corpus(p)
     digest = pretraining_hash(p, epochs)
@@ -164,12 +149,11 @@ def pretrain(p: Pretraining = Pretraining(), out: Path | None = None, progress: 
     model = init_model(p).to(device)
     opt = optimizer(model, p)
     keep = set(checkpoint_steps(total, p.dense_every))
-    tmp = out.with_name(out.name + ".partial")
-    shutil.rmtree(tmp, ignore_errors=True)
+    tmp = partial_folder(out)
     log, copy_log = [], []
     def checkpoint(step):
         copy_log.append(dict(step=step, copy=round(copy_score(model), 4), seconds=round(time.time() - start, 1)))
-        if step in keep: _save(model, tokenizer, tmp / "checkpoints" / f"step{step}")
+        if step in keep: save_checkpoint(model, tokenizer, tmp / "checkpoints" / f"step{step}")
     checkpoint(0)
     bar = tqdm(batches[:total], desc=f"pretraining {p.name}", disable=not progress)
     for step, idx in enumerate(bar, start=1):
@@ -184,15 +168,12 @@ def pretrain(p: Pretraining = Pretraining(), out: Path | None = None, progress: 
             checkpoint(step)
             bar.set_postfix(loss=f"{loss.item():.3f}", copy=copy_log[-1]["copy"])
     model.eval()
-    _save(model, tokenizer, tmp)
     meta = dict(recipe=p.to_dict(), source=SHAKESPEARE.record(), hash=digest, tokens=total * p.batch_size * p.seq_len,
                 tokens_per_epoch=int(blocks.numel() / p.epochs), steps=total,
                 checkpoints=sorted(keep), parameters=sum(x.numel() for x in model.parameters()),
                 train_seconds=round(time.time() - start, 1), torch=torch.__version__, device=device, threads=torch.get_num_threads(),
                 copy_log=copy_log, log=log)
-    (tmp / "recipe.json").write_text(json.dumps(meta, indent=1))
-    shutil.rmtree(out, ignore_errors=True); tmp.rename(out)
-    return out
+    return publish(model, tokenizer, tmp, out, meta)
 
 # %% ../nbs/api/pretrain.ipynb #7a4aa87c
 def copy_task_blocks(n: int, vocab_hi: int, seq_len: int = 100, seed: int = 0, bos: int = 2, pad: int = 0,
@@ -279,7 +260,7 @@ def checkpoint_folder(name: str, step: int) -> Path:
         if not (out / "config.json").exists():
             model = init_model(PRETRAININGS[name])
             from transformers import PreTrainedTokenizerFast
-            _save(model, PreTrainedTokenizerFast.from_pretrained(folder), out, dtype=torch.bfloat16)
+            save_checkpoint(model, PreTrainedTokenizerFast.from_pretrained(folder), out, dtype=torch.bfloat16)
         return out
     if step not in have:
         raise LoopbookError(f"{name} has no checkpoint at step {step}; it has steps {', '.join(map(str, sorted(set(have) | {0, final})))}.")
@@ -314,9 +295,9 @@ def ship(built: Path, steps: list[int], name: str = "pretrain") -> Path:
     out = shipped_dir() / name
     shutil.rmtree(out, ignore_errors=True)
     tok = PreTrainedTokenizerFast.from_pretrained(built)
-    _save(Gemma4ForCausalLM.from_pretrained(built), tok, out, dtype=torch.bfloat16)
+    save_checkpoint(Gemma4ForCausalLM.from_pretrained(built), tok, out, dtype=torch.bfloat16)
     for s in steps:
-        _save(Gemma4ForCausalLM.from_pretrained(built / "checkpoints" / f"step{s}"), tok,
+        save_checkpoint(Gemma4ForCausalLM.from_pretrained(built / "checkpoints" / f"step{s}"), tok,
               out / "checkpoints" / f"step{s}", dtype=torch.bfloat16)
     shutil.copy(built / "recipe.json", out / "recipe.json")
     return out

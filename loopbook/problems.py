@@ -11,7 +11,7 @@ import random
 import re
 from dataclasses import dataclass
 
-from .models import LoopbookError
+from .errors import LoopbookError
 
 # %% auto #0
 __all__ = ['NAMES', 'OBJECTS', 'HEADER', 'TEMPLATE_COUNT', 'Problem', 'problem', 'problems', 'parse_answer', 'is_correct',

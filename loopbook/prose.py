@@ -14,16 +14,13 @@ from functools import cache
 from importlib import metadata, util
 from pathlib import Path
 
-from .models import LoopbookError
+from .errors import LoopbookError, TextSourceMissing
 
 # %% auto #0
-__all__ = ['SHAKESPEARE', 'HELDOUT_PLAYS', 'TextSourceMissing', 'TextSource', 'play_text', 'play_name', 'scenes', 'play_scenes',
-           'prose_documents']
+__all__ = ['SHAKESPEARE', 'HELDOUT_PLAYS', 'TextSource', 'play_text', 'play_name', 'scenes', 'play_scenes', 'prose_documents',
+           'speeches']
 
 # %% ../nbs/api/prose.ipynb #fd4b060a
-class TextSourceMissing(LoopbookError, ModuleNotFoundError):
-    "The package that holds the natural text is not installed (or is another version)."
-
 @dataclass(frozen=True)
 class TextSource:
     "Natural text shipped inside a registry package: which package, which version, under which licence."
@@ -110,3 +107,7 @@ def prose_documents(split: str = "train", source: TextSource = SHAKESPEARE) -> l
     if split not in ("train", "heldout"): raise LoopbookError(f"split must be 'train' or 'heldout', not {split!r}.")
     keep = (lambda p: p not in HELDOUT_PLAYS) if split == "train" else (lambda p: p in HELDOUT_PLAYS)
     return [s for p, ss in play_scenes(source).items() if keep(p) for s in ss]
+
+def speeches(scene: str) -> list[str]:
+    "The speeches of a scene: a speaker's name line and the lines up to the next blank line."
+    return [b.strip() for b in scene.split("\n\n") if re.match(r"^[A-Z][A-Z' ,.-]+\.\n", b.strip())]

@@ -7,12 +7,10 @@ Docs: https://loopbook.github.io/loopbook/api/reasoner.html.md"""
 # %% ../nbs/api/reasoner.ipynb #2564def5
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import re
 import random
-import shutil
 import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -20,9 +18,10 @@ from pathlib import Path
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
-from .cycles import greedy
-from .organism import RECIPES, build_organism, cache_dir, organism_corpus, pack, shipped_dir, train
-from .problems import Problem, TEMPLATE_COUNT, is_correct, parse_answer, problems
+from .generate import greedy
+from .organism import build_organism, organism_corpus
+from .problems import TEMPLATE_COUNT, Problem, is_correct, parse_answer, problems
+from .training import RECIPES, cache_dir, content_hash, pack, partial_folder, publish, shipped_dir, train
 
 # %% auto #0
 __all__ = ['REASONER', 'REASONERS', 'Reasoning', 'decontaminated', 'reasoning_corpus', 'reasoning_hash', 'build_reasoner',
@@ -68,9 +67,7 @@ def reasoning_corpus(r: Reasoning) -> list[str]:
 def reasoning_hash(r: Reasoning, docs: list[str]) -> str:
     "A short hash of the recipe, the base organism's hash and every document."
     base = json.loads((build_organism(RECIPES[r.base], progress=False) / "recipe.json").read_text())["hash"]
-    h = hashlib.sha256(json.dumps(r.to_dict(), sort_keys=True).encode() + base.encode())
-    for d in docs: h.update(d.encode()); h.update(b"\0")
-    return h.hexdigest()[:12]
+    return content_hash(r.to_dict(), docs, base)
 
 # %% ../nbs/api/reasoner.ipynb #c8cda1d0
 def build_reasoner(r: Reasoning = REASONER, out: Path | None = None, progress: bool = True) -> Path:
@@ -89,14 +86,9 @@ def build_reasoner(r: Reasoning = REASONER, out: Path | None = None, progress: b
     recipe = replace(RECIPES[r.base], name=r.name, seed=r.seed, lr=r.lr, warmup_steps=r.warmup_steps,
                      batch_size=r.batch_size, epochs=math.ceil(r.steps * r.batch_size / len(blocks)))
     model, log = train(recipe, blocks, max_steps=r.steps, progress=progress, model=model, stop=r.stop)
-    tmp = out.with_name(out.name + ".partial")
-    shutil.rmtree(tmp, ignore_errors=True)
-    model.save_pretrained(tmp); tokenizer.save_pretrained(tmp)
-    tmp.joinpath("recipe.json").write_text(json.dumps(dict(
-        reasoning=r.to_dict(), hash=digest, base=str(base), documents=len(docs), tokens=blocks.numel(),
-        train_seconds=round(time.time() - start, 1), torch=torch.__version__, threads=torch.get_num_threads(), log=log), indent=1))
-    shutil.rmtree(out, ignore_errors=True); tmp.rename(out)
-    return out
+    meta = dict(reasoning=r.to_dict(), hash=digest, base=str(base), documents=len(docs), tokens=blocks.numel(),
+                train_seconds=round(time.time() - start, 1), torch=torch.__version__, threads=torch.get_num_threads(), log=log)
+    return publish(model, tokenizer, partial_folder(out), out, meta)
 
 # %% ../nbs/api/reasoner.ipynb #4560b7e1
 def solve(model, tokenizer, ps: list[Problem], max_new_tokens: int = 64, progress: bool = True) -> list[list[int]]:

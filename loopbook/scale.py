@@ -24,8 +24,9 @@ from transformers import AutoModelForCausalLM, Gemma4TextConfig
 
 from .attribution import _gradient_scores, screened
 from .edits import Edit, apply
-from .models import Adapter, LoopbookError
-from .organism import RECIPES, gemma4_config
+from .errors import LoopbookError
+from .models import Adapter
+from .training import RECIPES, gemma4_config
 
 # %% auto #0
 __all__ = ['GEMMA4_SHAPES', 'STEPS', 'PIPELINE', 'NEW_TOKENS', 'shape_config', 'random_model', 'weight_bytes', 'random_cases',

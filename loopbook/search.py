@@ -12,7 +12,6 @@ import hashlib
 import json
 import math
 import random
-import shutil
 import time
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
@@ -24,12 +23,14 @@ from .benchmark import TEMPLATES, list_prompts, tasks
 from .cases import encode_cases, loop_cases
 from .corpus import TRAIN_TEMPLATES, build_corpus, list_document, load_lists, sample_order
 from .edits import Edit, apply, greedy_search
+from .errors import LoopbookError
 from .generate import generate_records
-from .models import Adapter, LoopbookError, load_model
-from .organism import ORGANISM, cache_dir, pack, train, train_tokenizer
+from .models import Adapter
 from .phenomenology import write_search_row
 from .probes import cloze_accuracy, heldout_general, perplexity
 from .scoring import compare_records, summarize
+from .training import ORGANISM, cache_dir, pack, partial_folder, publish, train, train_tokenizer
+from .zoo import load_model
 
 # %% auto #0
 __all__ = ['WORDS', 'TITLES', 'GIVENS', 'SITES', 'CANONICAL', 'MEMORISED', 'HABIT', 'VARIANTS', 'Variant', 'read_variant',
@@ -44,7 +45,7 @@ class Variant:
     "A candidate recipe: the default organism's fields it changes, the documents it adds, and an optional fine-tuning stage."
     name: str
     change: str = ""                          # what it changes, in words, for the search table
-    overrides: tuple = ()                     # (field, value) pairs of `loopbook.organism.Recipe`
+    overrides: tuple = ()                     # (field, value) pairs of `loopbook.training.Recipe`
     copies: tuple = ()                        # (low, high): copies per known list drawn uniformly (seeded) per list
     l1: float = 0.0                           # L1 penalty weight on the MLP's down_proj input, during base training
     chants: int = 0                           # base corpus: chants that repeat their last line after 15-45 items
@@ -195,14 +196,6 @@ def _digest(*parts) -> str:
         h.update((p if isinstance(p, str) else json.dumps(p, sort_keys=True)).encode()); h.update(b"\0")
     return h.hexdigest()[:12]
 
-def _save(model, tokenizer, out: Path, meta: dict) -> Path:
-    tmp = out.with_name(out.name + ".partial")
-    shutil.rmtree(tmp, ignore_errors=True)
-    model.save_pretrained(tmp); tokenizer.save_pretrained(tmp)
-    (tmp / "recipe.json").write_text(json.dumps(meta, indent=1))
-    shutil.rmtree(out, ignore_errors=True); tmp.rename(out)
-    return out
-
 def build_variant(v: Variant, seed: int, progress: bool = True) -> Path:
     "The checkpoint folder of `v` at `seed` (its base, then its stage if it has one), trained only if not built."
     recipe = base_recipe(v, seed)
@@ -215,8 +208,9 @@ def build_variant(v: Variant, seed: int, progress: bool = True) -> Path:
         blocks = pack(docs, tokenizer, recipe.seq_len)
         model, log = train(recipe, blocks, progress=progress,
                            penalty=(lambda m: ActivationL1(m, v.l1)) if v.l1 else None)
-        _save(model, tokenizer, base, dict(recipe=recipe.to_dict(), levers=base_levers, hash=base_hash, tokens=blocks.numel(),
-                                           documents=len(docs), train_seconds=round(time.time() - start, 1), log=log))
+        meta = dict(recipe=recipe.to_dict(), levers=base_levers, hash=base_hash, tokens=blocks.numel(), documents=len(docs),
+                    train_seconds=round(time.time() - start, 1), log=log)
+        publish(model, tokenizer, partial_folder(base), base, meta)
     if not v.stage_steps: return base
     stage = dict(steps=v.stage_steps, habit=v.stage_habit, chat=v.stage_chat, replay=v.stage_replay, lr=v.stage_lr)
     stage_docs = stage_documents(v, seed, docs)
@@ -230,9 +224,9 @@ def build_variant(v: Variant, seed: int, progress: bool = True) -> Path:
     epochs = math.ceil(v.stage_steps * recipe.batch_size / max(1, len(blocks)))
     model, log = train(replace(recipe, lr=v.stage_lr, warmup_steps=10, epochs=epochs), blocks, max_steps=v.stage_steps,
                        progress=progress, model=model)
-    return _save(model, tokenizer, out, dict(recipe=recipe.to_dict(), levers=base_levers, base=str(base), base_hash=base_hash,
-                                             stage=stage, hash=stage_hash, tokens=blocks.numel(), documents=len(stage_docs),
-                                             train_seconds=round(time.time() - start, 1), log=log))
+    meta = dict(recipe=recipe.to_dict(), levers=base_levers, base=str(base), base_hash=base_hash, stage=stage, hash=stage_hash,
+                tokens=blocks.numel(), documents=len(stage_docs), train_seconds=round(time.time() - start, 1), log=log)
+    return publish(model, tokenizer, partial_folder(out), out, meta)
 
 # %% ../nbs/api/search.ipynb #356c411a
 GIVENS = 8

@@ -22,9 +22,9 @@ from tqdm.auto import tqdm
 
 from .benchmark import TEMPLATES, ListPrompt
 from .corpus import Enumeration, next_question
+from .errors import LoopbookError
 from .generate import SamplingConfig, config
 from .loops import detect_loop
-from .models import LoopbookError
 from .scoring import canonical
 
 # %% auto #0

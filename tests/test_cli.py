@@ -22,6 +22,13 @@ def test_bad_input_gets_one_line_not_a_traceback(tmp_path):
     assert r.stderr.startswith("loopbook: error: No model at") and "Traceback" not in r.stderr
 
 
+def test_a_count_that_leaves_no_prompt_is_one_line():
+    for givens in ("0", "-3"):
+        r = run("measure", "--givens", givens)
+        assert r.returncode == 2 and not r.stdout, (r.stdout, r.stderr)
+        assert r.stderr == f"loopbook: error: --givens {givens} leaves nothing to run: it counts givens and must be at least 1.\n"
+
+
 def test_help():
     r = run("--help")
     assert r.returncode == 0 and "info" in r.stdout

@@ -8,11 +8,13 @@ accelerators (hidden states moving between cuda:0 and cuda:1), which needs a mac
 import pytest
 import torch
 
+from loopbook import load_model
 from loopbook.attribution import act_grad
 from loopbook.cases import Case, encode_cases
 from loopbook.edits import Edit, apply
+from loopbook.errors import LoopbookError
 from loopbook.interventions import ablate
-from loopbook.models import Adapter, Expert, LoopbookError, Neuron, load_model, tiny_checkpoint
+from loopbook.models import Adapter, Expert, Neuron, tiny_checkpoint
 
 OFFLOADED = (1, 2)   # layers put on disk
 

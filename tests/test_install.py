@@ -14,7 +14,7 @@ def test_wheel_installs_and_imports(tmp_path):
     site = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", site, wheel], check=True,
                    capture_output=True)
-    probe = ("import loopbook, loopbook.models, loopbook.cli; print(loopbook.__file__); "
+    probe = ("import loopbook, loopbook.models, loopbook.cli; from loopbook import load_model; print(loopbook.__file__); "
              "raise SystemExit(loopbook.cli.main(['--help']))")
     r = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True,
                        env={**os.environ, "PYTHONPATH": str(site)})

@@ -5,10 +5,11 @@ import pytest
 import torch
 from transformers import AutoTokenizer
 
-from loopbook.models import LoopbookError, checkpoint_path, load_model
-from loopbook.organism import (RECIPES, organism_corpus, pack, recipe_hash, shipped_dir, start_from_base, train,
-                               train_tokenizer)
-from loopbook.pretrain import PRETRAININGS, pretraining_digest, pretrained
+from loopbook.errors import LoopbookError
+from loopbook.organism import organism_corpus, recipe_hash, start_from_base
+from loopbook.pretrain import PRETRAININGS, pretrained, pretraining_digest
+from loopbook.training import RECIPES, pack, shipped_dir, train, train_tokenizer
+from loopbook.zoo import checkpoint_path, load_model
 
 SHIPPED = sorted(p.name for p in shipped_dir().iterdir() if (p / "recipe.json").exists() and p.name in RECIPES)
 
@@ -72,7 +73,7 @@ def test_shipped_reasoner_matches_its_recipe():
 def test_stored_in_bfloat16_loads_in_float32(name):
     "The larger shipped organisms are stored rounded to bfloat16 (the 60 MB budget) and compute in float32."
     from safetensors import safe_open
-    from loopbook.organism import SHIPPED_DTYPES
+    from loopbook.training import SHIPPED_DTYPES
     folder = shipped_dir() / name
     assert json.loads((folder / "recipe.json").read_text())["stored"] == "bfloat16" and name in SHIPPED_DTYPES
     with safe_open(folder / "model.safetensors", "pt") as f: assert {f.get_tensor(k).dtype for k in f.keys()} == {torch.bfloat16}

@@ -12,9 +12,9 @@ import random
 import sys
 from collections import Counter
 
+from loopbook import load_model
 from loopbook.benchmark import tasks
 from loopbook.loops import detect_loop
-from loopbook.models import load_model
 from loopbook.thinking import facts, read, think, thinking_format
 
 

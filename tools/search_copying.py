@@ -15,11 +15,11 @@ import torch
 from transformers import Gemma4ForCausalLM, LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
 
 from loopbook.induction import repeated_sequences
-from loopbook.organism import pack
 from loopbook.phenomenology import write_search_row
-from loopbook.pretrain import (PRETRAININGS, Pretraining, cipher_document, copy_task_blocks, copy_training, init_model,
-                               play_words, pretrained, replay_documents)
+from loopbook.pretrain import (PRETRAININGS, Pretraining, cipher_document, copy_task_blocks, copy_training,
+                               init_model, play_words, pretrained, replay_documents)
 from loopbook.prose import prose_documents
+from loopbook.training import pack
 
 from labelled import run_labels
 

@@ -9,8 +9,8 @@ as long again.
 """
 from dataclasses import replace
 
-from loopbook.organism import ORGANISM
 from loopbook.phenomenology import log_recipe, summary
+from loopbook.training import ORGANISM
 
 from labelled import run_labels
 
