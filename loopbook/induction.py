@@ -12,7 +12,7 @@ import random
 import torch
 
 # %% auto #0
-__all__ = ['repeated_sequences', 'repeated_words', 'copy_curve', 'copy_score', 'prefix_matching']
+__all__ = ['repeated_sequences', 'repeated_words', 'copy_curve', 'copy_score', 'head_scores', 'prefix_matching']
 
 # %% ../nbs/api/induction.ipynb #60d46835
 def repeated_sequences(vocab_size: int, n: int = 40, length: int = 30, seed: int = 0, bos: int = 2,
@@ -54,15 +54,25 @@ def copy_score(model, n: int = 40, length: int = 30, seed: int = 0, ids: torch.T
 
 # %% ../nbs/api/induction.ipynb #544b9c0e
 @torch.no_grad()
-def prefix_matching(model, n: int = 20, length: int = 30, seed: int = 1) -> torch.Tensor:
-    "Mean attention from each second-copy token to the token after its first occurrence: a `[layers, heads]` tensor."
+def head_scores(model, n: int = 20, length: int = 30, seed: int = 1) -> dict[str, torch.Tensor]:
+    """One forward pass over `n` repeated random sequences: each head's prefix-matching score (mean attention from a
+    second-copy token to the token after its first occurrence), previous-token score (mean attention from every token
+    after `<bos>` to the one before it) and attention entropy (nats, mean over those queries); `[layers, heads]` each."""
     cfg = model.config.get_text_config() if hasattr(model.config, "get_text_config") else model.config
     ids = repeated_sequences(cfg.vocab_size, n, length, seed, bos=cfg.bos_token_id if cfg.bos_token_id is not None else 2)
     ids = ids.to(next(model.parameters()).device)
-    before = model.config._attn_implementation
-    model.set_attn_implementation("eager")
+    before, was_training = model.config._attn_implementation, model.training
+    model.set_attn_implementation("eager"); model.eval()
     try: attn = model(input_ids=ids, output_attentions=True).attentions
-    finally: model.set_attn_implementation(before)
+    finally: model.set_attn_implementation(before); model.train(was_training)
     q = torch.arange(length + 1, 2 * length + 1)            # second-copy positions
     k = q - length + 1                                       # the token after the first occurrence
-    return torch.stack([a[:, :, q, k].float().mean((0, 2)).cpu() for a in attn])
+    after = torch.arange(1, 2 * length + 1)                  # every position after <bos>
+    entropy = lambda a: -(a * a.clamp_min(1e-12).log()).sum(-1)
+    return dict(prefix=torch.stack([a[:, :, q, k].float().mean((0, 2)).cpu() for a in attn]),
+                previous=torch.stack([a[:, :, after, after - 1].float().mean((0, 2)).cpu() for a in attn]),
+                entropy=torch.stack([entropy(a[:, :, after].float()).mean((0, 2)).cpu() for a in attn]))
+
+def prefix_matching(model, n: int = 20, length: int = 30, seed: int = 1) -> torch.Tensor:
+    "Each head's prefix-matching score, a `[layers, heads]` tensor (see `head_scores`)."
+    return head_scores(model, n, length, seed)["prefix"]

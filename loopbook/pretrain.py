@@ -13,7 +13,7 @@ import random
 import re
 import shutil
 import time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from functools import cache
 from pathlib import Path
 
@@ -23,16 +23,16 @@ from transformers import Gemma4ForCausalLM
 
 from .corpus import build_corpus
 from .errors import LoopbookError
-from .induction import copy_score, repeated_sequences
+from .induction import copy_score, head_scores, repeated_sequences
 from .prose import SHAKESPEARE, prose_documents, speeches
 from .training import (ORGANISM, RECIPES, cache_dir, content_hash, gemma4_config, lr_at, optimizer, pack,
                                partial_folder, publish, save_checkpoint, shipped_dir, train_tokenizer)
 
 # %% auto #0
 __all__ = ['DRILL_FRAMES', 'PRETRAININGS', 'recitation_document', 'play_words', 'drill_document', 'drill_copy', 'Pretraining',
-           'pretraining_corpus', 'checkpoint_steps', 'init_model', 'pretraining_hash', 'pretrain', 'copy_task_blocks',
-           'cipher_document', 'copy_training', 'pretraining_digest', 'pretrained', 'replay_documents',
-           'checkpoint_folder', 'saved_steps', 'ship_steps', 'ship']
+           'pretraining_corpus', 'checkpoint_steps', 'init_model', 'pretraining_hash', 'head_log', 'pretrain',
+           'copy_task_blocks', 'cipher_document', 'repeated_blocks', 'copy_training', 'pretraining_digest',
+           'pretrained', 'replay_documents', 'checkpoint_folder', 'saved_steps', 'ship_steps', 'ship']
 
 # %% ../nbs/api/pretrain.ipynb #bae57bad
 def recitation_document(scene: str, rng: random.Random) -> str:
@@ -96,8 +96,17 @@ class Pretraining:
     dense_every: int = 500          # a checkpoint every this many steps, beside the log-spaced ones
     decay_norms: bool = False       # never decay the RMSNorm scales (see loopbook.training.optimizer)
     qk_norm_init: float = 48 ** -0.25  # initial q_norm and k_norm scales (Gemma 4's default is 1.0)
+    betas: tuple[float, float] = (0.9, 0.95)   # AdamW's (see loopbook.training.optimizer)
+    constant_lr: bool = False       # hold the learning rate after the warm-up instead of the cosine decay
 
-    def to_dict(self) -> dict: return asdict(self)
+    def to_dict(self) -> dict:
+        "The recipe as a dict; fields added since the first stage appear only when set, so its hash holds."
+        d = asdict(self)
+        for f in fields(self):
+            if f.name in _LATER_FIELDS and d[f.name] == f.default: d.pop(f.name)
+        return d
+
+_LATER_FIELDS = ("betas", "constant_lr")
 
 def pretraining_corpus(p: Pretraining) -> list[list[str]]:
     "The documents of each epoch: every training scene, and fresh recitations and drills, shuffled with the seed."
@@ -130,6 +139,10 @@ def pretraining_hash(p: Pretraining, epochs: list[list[str]]) -> str:
     "A short hash of the recipe and every document of every epoch."
     return content_hash(p.to_dict(), (d for docs in epochs for d in docs))
 
+def head_log(model) -> dict[str, list[list[float]]]:
+    "Every head's prefix-matching, previous-token and attention-entropy scores (`head_scores`), rounded for a log."
+    return {k: [[round(x, 3) for x in layer] for layer in v.tolist()] for k, v in head_scores(model).items()}
+
 def pretrain(p: Pretraining = Pretraining(), out: Path | None = None, progress: bool = True,
              max_steps: int | None = None, device: str | None = None) -> Path:
     "Run the pretraining stage `p` into `out` (default: the cache) on `device` (default: a GPU if there is one) and return the folder."
@@ -152,7 +165,8 @@ def pretrain(p: Pretraining = Pretraining(), out: Path | None = None, progress: 
     tmp = partial_folder(out)
     log, copy_log = [], []
     def checkpoint(step):
-        copy_log.append(dict(step=step, copy=round(copy_score(model), 4), seconds=round(time.time() - start, 1)))
+        row = dict(step=step, copy=round(copy_score(model), 4), seconds=round(time.time() - start, 1))
+        copy_log.append(row | (head_log(model) if step in keep else {}))   # every kept checkpoint: each head's scores
         if step in keep: save_checkpoint(model, tokenizer, tmp / "checkpoints" / f"step{step}")
     checkpoint(0)
     bar = tqdm(batches[:total], desc=f"pretraining {p.name}", disable=not progress)
@@ -193,26 +207,61 @@ def cipher_document(tokenizer, words: list[str], rng: random.Random) -> str:
     message, gap = tokenizer.decode(ids), " ".join(rng.choices(words, k=rng.randint(0, 12)))
     return f"Message received:{message}\n{gap}\nThe message again:{message}"
 
+def repeated_blocks(n: int, vocab_hi: int, seq_len: int = 64, block: tuple[int, int] = (8, 24), seed: int = 0,
+                    bos: int = 2, first_id: int = 4) -> torch.Tensor:
+    """`n` rows of `<bos>` and one block of 8-24 (`block`) distinct random ids in [`first_id`, `vocab_hi`), repeated to
+    fill `seq_len` tokens: after its first showing, every token is predictable by copying."""
+    g, rows = torch.Generator().manual_seed(seed), torch.empty((n, seq_len), dtype=torch.long)
+    for i in range(n):
+        k = int(torch.randint(block[0], block[1] + 1, (1,), generator=g))
+        ids = torch.randperm(vocab_hi - first_id, generator=g)[:k] + first_id
+        rows[i] = torch.cat([torch.tensor([bos]), ids.repeat(-(-seq_len // k))])[:seq_len]
+    return rows
+
+def _flat(losses: list[float], since: int, window: int, margin: float = 0.01) -> bool:
+    "Whether the loss, in 100-step means, has not fallen by `margin` over the last `window` steps, all of them after step `since`."
+    if len(losses) - since < window + 100: return False
+    means = [sum(losses[i - 100: i]) / 100 for i in range(len(losses) - window, len(losses) + 1, 100)]
+    return min(means[1:]) > means[0] - margin
+
 def copy_training(model, blocks: torch.Tensor, p: Pretraining, steps: int, every: int = 100, pad: int | None = None,
-                  eval_ids: torch.Tensor | None = None, progress: bool = True) -> list[dict]:
+                  eval_ids: torch.Tensor | None = None, progress: bool = True, heads: bool = False,
+                  until: float | None = None, max_steps: int = 15_000, flat: int = 3_000) -> list[dict]:
     """Train `model` for `steps` steps of `p.batch_size` rows of `blocks` (seeded order, `p`'s optimiser and schedule,
-    `pad` masked from the loss); the log of loss, the copy score on random tokens and on `eval_ids`, every `every` steps."""
+    `pad` masked from the loss); the log of loss, the copy score on random tokens and on `eval_ids` (and, with `heads`,
+    every head's `head_scores`), every `every` steps. With `until`, a run whose copy score is still below `until` after
+    `steps` goes on at the schedule's last rate, and stops only once its loss has been flat for `flat` steps after
+    leaving the first plateau (a copy score of 0.05), or at `max_steps`: a rule set before the run, not by the clock."""
     g = torch.Generator().manual_seed(p.seed)
-    order = torch.cat([torch.randperm(len(blocks), generator=g) for _ in range(-(-steps * p.batch_size // len(blocks)))])
-    opt, log, start = optimizer(model.train(), p), [], time.time()
+    most = max(steps, max_steps) if until is not None else steps
+    order = torch.cat([torch.randperm(len(blocks), generator=g) for _ in range(-(-most * p.batch_size // len(blocks)))])
+    opt, log, losses, start = optimizer(model.train(), p), [], [], time.time()
     def measure(step, loss):
-        row = dict(step=step, loss=round(loss, 4), copy=round(copy_score(model), 4), seconds=round(time.time() - start, 1))
+        row = dict(step=step, loss=None if loss is None else round(loss, 4), copy=round(copy_score(model), 4),
+                   seconds=round(time.time() - start, 1))
         if eval_ids is not None: row["copy_eval"] = round(copy_score(model, ids=eval_ids), 4)
+        if heads: row |= head_log(model)
         log.append(row); model.train()
-    for step, idx in enumerate(tqdm(order.split(p.batch_size)[:steps], desc="copy training", disable=not progress), 1):
-        for group in opt.param_groups: group["lr"] = lr_at(step - 1, steps, p)
+    def done(step):
+        if step >= most: return True
+        if step < steps: return False
+        if until is None or log[-1]["copy"] >= until: return True
+        left = next((r["step"] for r in log if r["copy"] >= 0.05), None)
+        return left is not None and _flat(losses, left, flat)
+    if heads: measure(0, None)   # step 0: the initialisation's attention, before any loss
+    bar = tqdm(order.split(p.batch_size)[:most], desc="copy training", disable=not progress)
+    for step, idx in enumerate(bar, 1):
+        for group in opt.param_groups: group["lr"] = lr_at(min(step, steps) - 1, steps, p)
         batch = blocks[idx].to(next(model.parameters()).device)
         labels = batch if pad is None else batch.masked_fill(batch == pad, -100)
         loss = model(input_ids=batch, labels=labels).loss
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step(); opt.zero_grad(set_to_none=True)
-        if step % every == 0 or step == steps: measure(step, loss.item())
+        losses.append(loss.item())
+        if step % every == 0 or step == steps:
+            measure(step, loss.item()); bar.set_postfix(copy=log[-1]["copy"])
+            if step % every == 0 and done(step): break
     return log
 
 # %% ../nbs/api/pretrain.ipynb #9a4ee144

@@ -134,19 +134,22 @@ class RouterRecorder:
     def remove(self): [h.remove() for h in self.handles]
 
 def lr_at(step: int, total: int, recipe: Recipe) -> float:
-    "Linear warm-up, then cosine decay to 10% of `recipe.lr`."
+    "Linear warm-up, then cosine decay to 10% of `recipe.lr` (or held at `recipe.lr`, if the recipe has `constant_lr` set)."
     if step < recipe.warmup_steps: return recipe.lr * (step + 1) / recipe.warmup_steps
+    if getattr(recipe, "constant_lr", False): return recipe.lr
     t = (step - recipe.warmup_steps) / max(1, total - recipe.warmup_steps)
     return recipe.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * t)))
 
 def optimizer(model, recipe) -> torch.optim.AdamW:
-    "AdamW with weight decay on the weight matrices, and on the norm scales and other vectors only if `recipe.decay_norms`."
+    """AdamW (betas `recipe.betas` where the recipe has them, else (0.9, 0.95)) with weight decay on the weight matrices,
+    and on the norm scales and other vectors only if `recipe.decay_norms`."""
     if getattr(recipe, "decay_norms", True):
         groups = [dict(params=list(model.parameters()))]
     else:
         groups = [dict(params=[p for p in model.parameters() if p.ndim >= 2]),
                   dict(params=[p for p in model.parameters() if p.ndim < 2], weight_decay=0.0)]
-    return torch.optim.AdamW(groups, lr=recipe.lr, betas=(0.9, 0.95), weight_decay=recipe.weight_decay)
+    return torch.optim.AdamW(groups, lr=recipe.lr, betas=tuple(getattr(recipe, "betas", (0.9, 0.95))),
+                             weight_decay=recipe.weight_decay)
 
 def train(recipe: Recipe, blocks: torch.Tensor, max_steps: int | None = None, progress: bool = True, model=None,
           stop: int | None = None, penalty=None):

@@ -5,7 +5,8 @@ loopbook/data/organism_search.json (the table chapter 0 shows). Rerun any probe 
     .venv/bin/python tools/search_copying.py c1 c3     # these probes, one after the other
     .venv/bin/python tools/search_copying.py --list    # every probe and what it tests
 
-Probes c1-c3 take 10-25 minutes each on one CPU thread (OMP_NUM_THREADS=1 lets two run side by side); c4 about 5.
+Probes c1-c3 take 10-25 minutes each on one CPU thread (OMP_NUM_THREADS=1 lets two run side by side); c4 about 5;
+c6 about 10, c7 and c8 about 20.
 """
 import random
 import time
@@ -17,7 +18,7 @@ from transformers import Gemma4ForCausalLM, LlamaConfig, LlamaForCausalLM, PreTr
 from loopbook.induction import repeated_sequences
 from loopbook.phenomenology import write_search_row
 from loopbook.pretrain import (PRETRAININGS, Pretraining, cipher_document, copy_task_blocks, copy_training,
-                               init_model, play_words, pretrained, replay_documents)
+                               init_model, play_words, pretrained, pretraining_corpus, repeated_blocks, replay_documents)
 from loopbook.prose import prose_documents
 from loopbook.training import pack
 
@@ -62,6 +63,36 @@ def ciphers(share, steps, name="pretrain"):
     return run
 
 
+CURRICULUM = replace(BARE, batch_size=32, lr=3e-3, warmup_steps=100, betas=(0.9, 0.98), weight_decay=0.01, constant_lr=True)
+
+
+def curriculum(steps, then=0, share=0.1, block=(8, 24), seq_len=64, p=CURRICULUM, name="pretrain"):
+    """The stage's initial weights trained on repeated blocks of distinct random ids over the whole vocabulary
+    (`seq_len`-token rows, batch 32, AdamW 3e-3 held after 100 warm-up steps, betas (0.9, 0.98), weight decay 0.01);
+    with `then`, that many more steps of the stage's own natural text (its first epoch's scenes, recitations and drills,
+    batch 8 x 256) in which a `share` of the rows are repeated blocks too: does the copying survive natural text?"""
+    def run():
+        m = init_model(p)
+        vocab = m.config.vocab_size
+        log = copy_training(m, repeated_blocks(steps * p.batch_size, vocab, seq_len, block, seed=1), p, steps, heads=True,
+                            until=None if then else 0.5)
+        fields = dict(model="gemma4", curriculum="repeated blocks", vocab_hi=vocab, block=list(block), seq_len=seq_len,
+                      steps=log[-1]["step"], tokens=log[-1]["step"] * p.batch_size * seq_len, recipe=p.to_dict())
+        if not then: return log, fields
+        stage = replace(PRETRAININGS[name], warmup_steps=50)
+        tok = PreTrainedTokenizerFast.from_pretrained(pretrained(name))
+        natural = pack(pretraining_corpus(stage)[0], tok, stage.seq_len)
+        k = int(share * len(natural) / (1 - share))
+        rows = torch.cat([natural, repeated_blocks(k, vocab, stage.seq_len, block, seed=2)]) if k else natural
+        more = copy_training(m, rows, stage, then, heads=True)
+        offset = log[-1]["step"]
+        log += [dict(r, step=offset + r["step"], phase="natural") for r in more]
+        fields.update(then=then, share=share, natural_recipe=stage.to_dict(),
+                      tokens=fields["tokens"] + then * stage.batch_size * stage.seq_len)
+        return log, fields
+    return run
+
+
 PROBES = {  # label: (run, what it tests)
     "c1": (bare(260, 4000), "bare induction task (random ids 4-259, 8-39 tokens shown twice), the stage's initial "
                             "weights, batch 16 x 100, lr 1e-3, 4,000 steps: can this shape learn to copy at all?"),
@@ -73,6 +104,13 @@ PROBES = {  # label: (run, what it tests)
     "c5": (bare(260, 2000, copies=4, p=replace(BARE, lr=3e-3)),
            "as c1 with each sequence shown 4 times (3 of 4 copies predictable by copying) and lr 3e-3, 2,000 steps: "
            "does a stronger copy signal shorten the plateau?"),
+    "c6": (curriculum(1000), "a copy curriculum: repeated blocks of 8-24 distinct random ids over the whole "
+                             "vocabulary in 64-token rows, batch 32, AdamW 3e-3 held after 100 warm-up steps, betas "
+                             "(0.9, 0.98), weight decay 0.01, from the stage's initial weights; 1,000 steps, or on by "
+                             "the stopping rule while the copy score is below 0.5"),
+    "c7": (curriculum(600, then=1200, share=0.1), "c6's curriculum for 600 steps, then 1,200 steps of the stage's natural "
+                                                  "text with 10% of rows repeated blocks: does the copying survive?"),
+    "c8": (curriculum(600, then=1200, share=0.0), "as c7 with no repeated blocks among the natural text"),
 }
 
 
@@ -81,9 +119,13 @@ def probe_one(label, run, change):
     start = time.time()
     log, fields = run()
     last, best = log[-1], max(log, key=lambda r: r["copy"])
+    first = next(r for r in log if r["loss"] is not None)
+    curriculum = [r for r in log if r.get("phase") != "natural"]
     result = (f"copy on random tokens {last['copy']:.3f} after {last['step']:,} steps (best {best['copy']:.3f})" +
+              (f"; {curriculum[-1]['copy']:.3f} at the curriculum's end (step {curriculum[-1]['step']:,})"
+               if len(curriculum) < len(log) else "") +
               (f"; on its own ids {last['copy_eval']:.3f} (best {max(r['copy_eval'] for r in log):.3f})" if "copy_eval" in last else "") +
-              f"; loss {log[0]['loss']:.2f} -> {last['loss']:.2f}")
+              f"; loss {first['loss']:.2f} -> {last['loss']:.2f}")
     write_search_row(dict(recipe=label, change=change, result=result, copy_log=log, recipe_fields=fields,
                           train_seconds=round(time.time() - start, 1), tokens=fields["tokens"]))
     print(f"{label}: {result}", flush=True)
