@@ -24,6 +24,7 @@ VOLATILE = [
     (re.compile(r"\b\d+:\d{2}(:\d{2})?\b"), "<clock>"),
     (re.compile(r"(/[\w.+-]+)+/(nbs|loopbook|_build|\.cache)\b[\w/.+-]*"), "<path>"),
     (re.compile(r"0x[0-9a-f]{6,}"), "<address>"),
+    (re.compile(r"/tmp/[\w./-]+"), "<tmp>"),
     (re.compile(r"\d+(\.\d+)?\s*(it/s|s/it)"), "<rate>"),
 ]
 
@@ -44,6 +45,7 @@ def shown(cell) -> list[str]:
     for o in cell.get("outputs", []):
         if o.get("output_type") == "stream" and o.get("name") == "stderr": continue
         data = o.get("data", {})
+        if "application/vnd.jupyter.widget-view+json" in data: continue   # a progress bar's widget
         text = o.get("text") or data.get("text/markdown") or data.get("text/html") or data.get("text/plain") or ""
         if "image/png" in data: text = f"<image {len(data['image/png']) // 1000} kB>\n" + str(text)
         if o.get("output_type") == "error": text = f"{o.get('ename')}: {o.get('evalue')}"
@@ -54,16 +56,24 @@ def shown(cell) -> list[str]:
 
 
 def compare(a, b) -> list[str]:
-    "One line per code cell whose shown outputs differ between notebooks `a` and `b`."
-    code = lambda nb: [c for c in nb.cells if c.cell_type == "code"]
+    """One line per code cell whose shown outputs differ between notebooks `a` and `b`, with its differing lines. Cells
+    are paired by their source, so a cell added or removed is reported as such and does not shift the others."""
+    ca, cb = ([c for c in nb.cells if c.cell_type == "code"] for nb in (a, b))
     diffs = []
-    ca, cb = code(a), code(b)
-    if len(ca) != len(cb): diffs.append(f"  {len(ca)} code cells before, {len(cb)} after")
-    for i, (x, y) in enumerate(zip(ca, cb)):
-        sx, sy = shown(x), shown(y)
-        if sx == sy: continue
-        first = next((d for d in difflib.unified_diff(sx, sy, lineterm="", n=0) if d[:1] in "+-" and d[:3] not in ("---", "+++")), "")
-        diffs.append(f"  code cell {i}: {first[:160]}")
+    matcher = difflib.SequenceMatcher(a=[c.source for c in ca], b=[c.source for c in cb], autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal" or (op == "replace" and i2 - i1 == j2 - j1):
+            pairs = zip(range(i1, i2), range(j1, j2))
+        else:
+            diffs += [f"  code cell {i} (before) removed or changed: {ca[i].source.splitlines()[0][:100] if ca[i].source else ''}" for i in range(i1, i2)]
+            diffs += [f"  code cell {j} (after) added or changed: {cb[j].source.splitlines()[0][:100] if cb[j].source else ''}" for j in range(j1, j2)]
+            continue
+        for i, j in pairs:
+            sx, sy = shown(ca[i]), shown(cb[j])
+            if sx == sy: continue
+            lines = [d for d in difflib.unified_diff(sx, sy, lineterm="", n=0) if d[:1] in "+-" and d[:3] not in ("---", "+++")]
+            diffs.append(f"  code cell {j}{' (source changed)' if ca[i].source != cb[j].source else ''}:")
+            diffs += [f"    {d[:200]}" for d in lines[:4]]
     return diffs
 
 
@@ -80,7 +90,7 @@ def main(argv=None) -> int:
         if n not in a or n not in b:
             print(f"{n}: only in the {'second' if n in b else 'first'} build"); differing += 1; continue
         d = compare(a[n], b[n])
-        print(f"{n}: {'identical' if not d else f'{len(d)} cell(s) differ'}")
+        print(f"{n}: {'identical' if not d else 'differs'}")
         for line in d: print(line)
         differing += bool(d)
     return differing
