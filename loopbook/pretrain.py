@@ -13,7 +13,7 @@ import random
 import re
 import shutil
 import time
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -26,7 +26,7 @@ from .errors import LoopbookError
 from .induction import copy_score, head_scores, repeated_sequences
 from .prose import SHAKESPEARE, prose_documents, speeches
 from .training import (ORGANISM, RECIPES, cache_dir, content_hash, gemma4_config, lr_at, optimizer, pack,
-                               partial_folder, publish, save_checkpoint, shipped_dir, train_tokenizer)
+                               partial_folder, publish, recipe_dict, save_checkpoint, shipped_dir, train_tokenizer)
 
 # %% auto #0
 __all__ = ['DRILL_FRAMES', 'PRETRAININGS', 'recitation_document', 'play_words', 'drill_document', 'drill_copy', 'Pretraining',
@@ -101,12 +101,7 @@ class Pretraining:
 
     def to_dict(self) -> dict:
         "The recipe as a dict; fields added since the first stage appear only when set, so its hash holds."
-        d = asdict(self)
-        for f in fields(self):
-            if f.name in _LATER_FIELDS and d[f.name] == f.default: d.pop(f.name)
-        return d
-
-_LATER_FIELDS = ("betas", "constant_lr")
+        return recipe_dict(self, ("betas", "constant_lr"))
 
 def pretraining_corpus(p: Pretraining) -> list[list[str]]:
     "The documents of each epoch: every training scene, and fresh recitations and drills, shuffled with the seed."

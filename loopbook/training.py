@@ -23,11 +23,19 @@ from tqdm.auto import tqdm
 from transformers import Gemma4ForCausalLM, Gemma4TextConfig, PreTrainedTokenizerFast
 
 # %% auto #0
-__all__ = ['SPECIALS', 'SHIPPED_DTYPES', 'ORGANISM', 'RECIPES', 'Recipe', 'train_tokenizer', 'gemma4_config', 'pack',
-           'RouterRecorder', 'lr_at', 'optimizer', 'train', 'content_hash', 'cache_dir', 'shipped_dir', 'store_as',
-           'save_checkpoint', 'partial_folder', 'publish']
+__all__ = ['SPECIALS', 'SHIPPED_DTYPES', 'ORGANISM', 'RECIPES', 'recipe_dict', 'Recipe', 'train_tokenizer', 'gemma4_config',
+           'pack', 'RouterRecorder', 'lr_at', 'optimizer', 'train', 'content_hash', 'cache_dir', 'shipped_dir',
+           'store_as', 'save_checkpoint', 'partial_folder', 'publish']
 
 # %% ../nbs/api/training.ipynb #2dcf8e70
+def recipe_dict(recipe, later: tuple[str, ...] = ()) -> dict:
+    """A recipe (a dataclass) as a dict, leaving out the fields named in `later` while they hold their default: fields
+    added after the recipe's first builds, so that those builds keep their hash."""
+    d = asdict(recipe)
+    for f in fields(recipe):
+        if f.name in later and d[f.name] == f.default: d.pop(f.name)
+    return d
+
 @dataclass(frozen=True)
 class Recipe:
     "Everything that determines an organism: corpus, tokenizer and model shape, and training."
@@ -73,10 +81,7 @@ class Recipe:
 
     def to_dict(self) -> dict:
         "The recipe as a dict; fields added since the first organisms appear only when set, so old hashes hold."
-        d = asdict(self)
-        for f in fields(self):
-            if f.name in _LATER_FIELDS and d[f.name] == f.default: d.pop(f.name)
-        return d
+        return recipe_dict(self, _LATER_FIELDS)
 
 _LATER_FIELDS = ("base", "prose_docs", "copy_docs", "trace_wrong", "decay_norms")
 
