@@ -17,7 +17,8 @@ from transformers import Gemma4ForCausalLM, PreTrainedTokenizerFast
 
 from .corpus import build_corpus
 from .errors import TextSourceMissing
-from .pretrain import PRETRAININGS, pretrained, pretraining_digest, replay_documents
+from .induction import copy_score
+from .pretrain import PRETRAININGS, pretrained, pretraining_digest, replay_documents, with_copy_rows
 from .training import (Recipe, cache_dir, content_hash, gemma4_config, pack, partial_folder, publish,
                                shipped_dir, train, train_tokenizer)
 
@@ -78,9 +79,10 @@ def build_organism(recipe: Recipe, out: Path | None = None, progress: bool = Tru
     torch.manual_seed(recipe.seed)
     if recipe.base: model, tokenizer = start_from_base(recipe)
     else: model, tokenizer = None, train_tokenizer(docs, recipe.vocab_size)
-    blocks = pack(docs, tokenizer, recipe.seq_len)
+    blocks, extra = with_copy_rows(pack(docs, tokenizer, recipe.seq_len), recipe.copy_share, recipe.vocab_size, recipe.seed + 1)
     model, log = train(recipe, blocks, progress=progress, model=model)
     meta = dict(recipe=recipe.to_dict(), hash=digest, base_hash=base_hash(recipe), tokens=blocks.numel(), documents=len(docs),
+                copy_rows=extra, copy=round(copy_score(model), 4),
                 parameters=sum(p.numel() for p in model.parameters()), train_seconds=round(time.time() - start, 1),
                 torch=torch.__version__, threads=torch.get_num_threads(), log=log)
     return publish(model, tokenizer, partial_folder(out), out, meta)

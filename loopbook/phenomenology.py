@@ -20,13 +20,15 @@ from tqdm.auto import tqdm
 from .benchmark import TEMPLATES, list_prompts, tasks
 from .generate import generate_records
 from .induction import copy_score
+from .probes import heldout_general
 from .scoring import score, summarize
 from .stats import Rate
 from .thinking import facts, outcome, read, think, thinking_format
+from .training import RouterRecorder
 
 # %% auto #0
-__all__ = ['repeat_probability', 'self_reinforcement', 'prose_scores', 'profile', 'search_log_path', 'log_recipe',
-           'write_search_row', 'summary']
+__all__ = ['repeat_probability', 'self_reinforcement', 'prose_scores', 'expert_shares', 'profile', 'search_log_path',
+           'log_recipe', 'write_search_row', 'summary']
 
 # %% ../nbs/api/phenomenology.ipynb #e210a157
 @torch.no_grad()
@@ -78,6 +80,16 @@ def _rate(flags) -> dict:
     r = Rate(sum(flags), len(flags))
     return dict(rate=round(r.value, 4), k=r.k, n=r.n, ci=[round(x, 4) for x in r.interval])
 
+@torch.no_grad()
+def expert_shares(model, tokenizer, texts: int = 100) -> dict | None:
+    "The smallest and largest expert's share of routing slots over `texts` held-out general documents (None without MoE)."
+    recorder = RouterRecorder(model)
+    if not recorder.handles: return None
+    for text in heldout_general(texts): model(**tokenizer(text, return_tensors="pt").to(next(model.parameters()).device))
+    shares = recorder.shares(); recorder.remove()
+    return dict(min=round(float(shares.min()), 4), max=round(float(shares.max()), 4),
+                slots=sum(top.numel() for _, top in recorder.records[:: len(shares)]))
+
 def profile(model, tokenizer, recipe=None, doom_budget: int = 128, doom_seeds=(0, 1), progress: bool = True) -> dict:
     "Every phenomenon of the profile, measured on `model`; `recipe` (an organism's) names its gap lists."
     start, out = time.time(), {}
@@ -110,6 +122,7 @@ def profile(model, tokenizer, recipe=None, doom_budget: int = 128, doom_seeds=(0
     out["doom"] = {k: dict(doom_loop=_rate([c == "doom loop" for c in v]),
                            committed=_rate([c in ("correct", "wrong") for c in v])) for k, v in sorted(doom.items())}
     out["prose"] = prose_scores(model, tokenizer)
+    if experts := expert_shares(model, tokenizer): out["experts"] = experts
     out["seconds"] = round(time.time() - start, 1)
     return out
 
@@ -146,4 +159,5 @@ def summary(prof: dict) -> str:
             f"verbatim share {pct(prof['verbatim_share'])}; gemma sampling {pct(prof['gemma_long'])}; "
             f"repeat p {sr[1]:.2f}→{sr[-1]:.2f}; doom loops " +
             ", ".join(f"{k} {v['doom_loop']['rate']:.0%} (n={v['doom_loop']['n']})" for k, v in d.items()) +
-            f"; prose perplexity {prof['prose']['perplexity']:.1f}, next-token {prof['prose']['next_token']:.2f}")
+            f"; prose perplexity {prof['prose']['perplexity']:.1f}, next-token {prof['prose']['next_token']:.2f}" +
+            (f"; experts {prof['experts']['min']:.1%}-{prof['experts']['max']:.1%} of routing" if "experts" in prof else ""))

@@ -29,10 +29,11 @@ from .training import (ORGANISM, RECIPES, cache_dir, content_hash, gemma4_config
                                partial_folder, publish, recipe_dict, save_checkpoint, shipped_dir, train_tokenizer)
 
 # %% auto #0
-__all__ = ['DRILL_FRAMES', 'PRETRAININGS', 'recitation_document', 'play_words', 'drill_document', 'drill_copy', 'Pretraining',
-           'pretraining_corpus', 'checkpoint_steps', 'init_model', 'pretraining_hash', 'head_log', 'pretrain',
-           'copy_task_blocks', 'cipher_document', 'repeated_blocks', 'copy_training', 'pretraining_digest',
-           'pretrained', 'replay_documents', 'checkpoint_folder', 'saved_steps', 'ship_steps', 'ship']
+__all__ = ['DRILL_FRAMES', 'PRETRAININGS', 'recitation_document', 'play_words', 'drill_document', 'drill_copy',
+           'copy_task_blocks', 'cipher_document', 'repeated_blocks', 'Curriculum', 'copy_rows', 'with_copy_rows',
+           'copy_training', 'Pretraining', 'pretraining_corpus', 'checkpoint_steps', 'init_model', 'pretraining_hash',
+           'head_log', 'pretrain', 'pretraining_digest', 'pretrained', 'replay_documents', 'checkpoint_folder',
+           'saved_steps', 'ship_steps', 'ship']
 
 # %% ../nbs/api/pretrain.ipynb #bae57bad
 def recitation_document(scene: str, rng: random.Random) -> str:
@@ -76,6 +77,118 @@ def drill_copy(model, tokenizer, words: list[str], n: int = 40, items: int = 12,
         hits += (pred == ids[0, len(head):]).sum().item(); count += len(tail)
     return hits / count
 
+# %% ../nbs/api/pretrain.ipynb #7a4aa87c
+def copy_task_blocks(n: int, vocab_hi: int, seq_len: int = 100, seed: int = 0, bos: int = 2, pad: int = 0,
+                     first_id: int = 4, copies: int = 2) -> torch.Tensor:
+    "`n` rows of `<bos>`, a random prefix, a random sequence of ids in [`first_id`, `vocab_hi`) `copies` times, cut or padded to `seq_len`."
+    g, rows = torch.Generator().manual_seed(seed), torch.full((n, seq_len), pad)
+    for i in range(n):
+        prefix = torch.randint(first_id, vocab_hi, (int(torch.randint(0, 20, (1,), generator=g)),), generator=g)
+        seq = torch.randint(first_id, vocab_hi, (int(torch.randint(8, 40, (1,), generator=g)),), generator=g)
+        row = torch.cat([torch.tensor([bos]), prefix, *[seq] * copies])[:seq_len]
+        rows[i, :len(row)] = row
+    return rows
+
+def cipher_document(tokenizer, words: list[str], rng: random.Random) -> str:
+    "A message of 8-40 random tokens of `tokenizer`, received and read back after a gap of 0-12 random `words`."
+    ids = [rng.randrange(4, len(tokenizer)) for _ in range(rng.randint(8, 40))]
+    message, gap = tokenizer.decode(ids), " ".join(rng.choices(words, k=rng.randint(0, 12)))
+    return f"Message received:{message}\n{gap}\nThe message again:{message}"
+
+def repeated_blocks(n: int, vocab_hi: int, seq_len: int = 64, block: tuple[int, int] = (8, 24), seed: int = 0,
+                    bos: int = 2, first_id: int = 4) -> torch.Tensor:
+    """`n` rows of `<bos>` and one block of 8-24 (`block`) distinct random ids in [`first_id`, `vocab_hi`), repeated to
+    fill `seq_len` tokens: after its first showing, every token is predictable by copying."""
+    g, rows = torch.Generator().manual_seed(seed), torch.empty((n, seq_len), dtype=torch.long)
+    for i in range(n):
+        k = int(torch.randint(block[0], block[1] + 1, (1,), generator=g))
+        ids = torch.randperm(vocab_hi - first_id, generator=g)[:k] + first_id
+        rows[i] = torch.cat([torch.tensor([bos]), ids.repeat(-(-seq_len // k))])[:seq_len]
+    return rows
+
+@dataclass(frozen=True)
+class Curriculum:
+    """The copy curriculum a stage opens with: `steps` steps of `repeated_blocks` over the whole vocabulary in rows of
+    `seq_len` tokens, with its own optimiser (AdamW at `lr` held after the warm-up), and a checkpoint every
+    `checkpoint_every` steps so the phase change is caught."""
+    steps: int = 600
+    batch_size: int = 32
+    seq_len: int = 64
+    block: tuple[int, int] = (8, 24)
+    lr: float = 3e-3
+    warmup_steps: int = 100
+    betas: tuple[float, float] = (0.9, 0.98)
+    weight_decay: float = 0.01
+    constant_lr: bool = True
+    decay_norms: bool = False
+    checkpoint_every: int = 50
+
+def copy_rows(n: int, vocab_hi: int, seq_len: int, seed: int = 0, block: tuple[int, int] = (8, 24), bos: int = 2,
+              first_id: int = 4) -> torch.Tensor:
+    """`n` rows of copy data to mix into a stage's text: the first half `repeated_blocks`, the rest the bare task in a
+    long context (episodes of a random prefix of 0-19 ids and 8-39 random ids shown twice, packed end to end)."""
+    g, rows = torch.Generator().manual_seed(seed), [repeated_blocks(n // 2, vocab_hi, seq_len, block, seed, bos, first_id)]
+    rand = lambda lo, hi: int(torch.randint(lo, hi, (1,), generator=g))
+    for _ in range(n - n // 2):
+        parts, length = [torch.tensor([bos])], 1
+        while length < seq_len:
+            prefix = torch.randint(first_id, vocab_hi, (rand(0, 20),), generator=g)
+            seq = torch.randint(first_id, vocab_hi, (rand(8, 40),), generator=g)
+            parts += [prefix, seq, seq]; length += len(prefix) + 2 * len(seq)
+        rows.append(torch.cat(parts)[None, :seq_len])
+    return torch.cat(rows)
+
+def with_copy_rows(blocks: torch.Tensor, share: float, vocab_hi: int, seed: int) -> tuple[torch.Tensor, int]:
+    "`blocks` with copy rows (`copy_rows`, seeded) appended, `share` of the rows it returns; and how many it added."
+    extra = round(share * len(blocks) / (1 - share))
+    return (torch.cat([blocks, copy_rows(extra, vocab_hi, blocks.shape[1], seed=seed)]) if extra else blocks), extra
+
+def _flat(losses: list[float], since: int, window: int, margin: float = 0.01) -> bool:
+    "Whether the loss, in 100-step means, has not fallen by `margin` over the last `window` steps, all of them after step `since`."
+    if len(losses) - since < window + 100: return False
+    means = [sum(losses[i - 100: i]) / 100 for i in range(len(losses) - window, len(losses) + 1, 100)]
+    return min(means[1:]) > means[0] - margin
+
+def copy_training(model, blocks: torch.Tensor, p: Pretraining, steps: int, every: int = 100, pad: int | None = None,
+                  eval_ids: torch.Tensor | None = None, progress: bool = True, heads: bool = False,
+                  until: float | None = None, max_steps: int = 15_000, flat: int = 3_000) -> list[dict]:
+    """Train `model` for `steps` steps of `p.batch_size` rows of `blocks` (seeded order, `p`'s optimiser and schedule,
+    `pad` masked from the loss); the log of loss, the copy score on random tokens and on `eval_ids` (and, with `heads`,
+    every head's `head_scores`), every `every` steps. With `until`, a run whose copy score is still below `until` after
+    `steps` goes on at the schedule's last rate, and stops only once its loss has been flat for `flat` steps after
+    leaving the first plateau (a copy score of 0.05), or at `max_steps`: a rule set before the run, not by the clock."""
+    g = torch.Generator().manual_seed(p.seed)
+    most = max(steps, max_steps) if until is not None else steps
+    order = torch.cat([torch.randperm(len(blocks), generator=g) for _ in range(-(-most * p.batch_size // len(blocks)))])
+    opt, log, losses, start = optimizer(model.train(), p), [], [], time.time()
+    def measure(step, loss):
+        row = dict(step=step, loss=None if loss is None else round(loss, 4), copy=round(copy_score(model), 4),
+                   seconds=round(time.time() - start, 1))
+        if eval_ids is not None: row["copy_eval"] = round(copy_score(model, ids=eval_ids), 4)
+        if heads: row |= head_log(model)
+        log.append(row); model.train()
+    def done(step):
+        if step >= most: return True
+        if step < steps: return False
+        if until is None or log[-1]["copy"] >= until: return True
+        left = next((r["step"] for r in log if r["copy"] >= 0.05), None)
+        return left is not None and _flat(losses, left, flat)
+    if heads: measure(0, None)   # step 0: the initialisation's attention, before any loss
+    bar = tqdm(order.split(p.batch_size)[:most], desc="copy training", disable=not progress)
+    for step, idx in enumerate(bar, 1):
+        for group in opt.param_groups: group["lr"] = lr_at(min(step, steps) - 1, steps, p)
+        batch = blocks[idx].to(next(model.parameters()).device)
+        labels = batch if pad is None else batch.masked_fill(batch == pad, -100)
+        loss = model(input_ids=batch, labels=labels).loss
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step(); opt.zero_grad(set_to_none=True)
+        losses.append(loss.item())
+        if step % every == 0 or step == steps:
+            measure(step, loss.item()); bar.set_postfix(copy=log[-1]["copy"])
+            if step % every == 0 and done(step): break
+    return log
+
 # %% ../nbs/api/pretrain.ipynb #5c0b7762
 @dataclass(frozen=True)
 class Pretraining:
@@ -98,10 +211,12 @@ class Pretraining:
     qk_norm_init: float = 48 ** -0.25  # initial q_norm and k_norm scales (Gemma 4's default is 1.0)
     betas: tuple[float, float] = (0.9, 0.95)   # AdamW's (see loopbook.training.optimizer)
     constant_lr: bool = False       # hold the learning rate after the warm-up instead of the cosine decay
+    curriculum: Curriculum | None = None  # the copy curriculum the stage opens with, before its text
+    copy_share: float = 0.0         # the share of the text phase's rows that are copy rows (`copy_rows`)
 
     def to_dict(self) -> dict:
         "The recipe as a dict; fields added since the first stage appear only when set, so its hash holds."
-        return recipe_dict(self, ("betas", "constant_lr"))
+        return recipe_dict(self, ("betas", "constant_lr", "curriculum", "copy_share"))
 
 def pretraining_corpus(p: Pretraining) -> list[list[str]]:
     "The documents of each epoch: every training scene, and fresh recitations and drills, shuffled with the seed."
@@ -150,13 +265,19 @@ def pretrain(p: Pretraining = Pretraining(), out: Path | None = None, progress: 
     torch.manual_seed(p.seed)
     tokenizer = train_tokenizer(epochs[0] + build_corpus(shape), shape.vocab_size)
     blocks = torch.cat([pack(docs, tokenizer, p.seq_len) for docs in epochs])
+    text_rows = len(blocks)
+    blocks, extra = with_copy_rows(blocks, p.copy_share, shape.vocab_size, p.seed + 1)
     g = torch.Generator().manual_seed(p.seed)
-    order = torch.randperm(len(blocks), generator=g)
-    batches = order.split(p.batch_size)
-    total = len(batches) if max_steps is None else min(max_steps, len(batches))
+    phases = [("text", p, blocks, torch.randperm(len(blocks), generator=g).split(p.batch_size))]
+    keep, c = set(), p.curriculum
+    if c:
+        rows = repeated_blocks(c.steps * c.batch_size, shape.vocab_size, c.seq_len, c.block, seed=p.seed + 2)
+        phases.insert(0, ("curriculum", c, rows, torch.arange(len(rows)).split(c.batch_size)))
+        keep = set(range(c.checkpoint_every, c.steps + 1, c.checkpoint_every))
+    steps = sum(len(batches) for *_, batches in phases)
+    total = steps if max_steps is None else min(max_steps, steps)
+    keep = {s for s in keep if s <= total} | set(checkpoint_steps(total, p.dense_every))
     model = init_model(p).to(device)
-    opt = optimizer(model, p)
-    keep = set(checkpoint_steps(total, p.dense_every))
     tmp = partial_folder(out)
     log, copy_log = [], []
     def checkpoint(step):
@@ -164,103 +285,37 @@ def pretrain(p: Pretraining = Pretraining(), out: Path | None = None, progress: 
         copy_log.append(row | (head_log(model) if step in keep else {}))   # every kept checkpoint: each head's scores
         if step in keep: save_checkpoint(model, tokenizer, tmp / "checkpoints" / f"step{step}")
     checkpoint(0)
-    bar = tqdm(batches[:total], desc=f"pretraining {p.name}", disable=not progress)
-    for step, idx in enumerate(bar, start=1):
-        for group in opt.param_groups: group["lr"] = lr_at(step - 1, total, p)
-        batch = blocks[idx].to(device)
-        loss = model(input_ids=batch, labels=batch).loss
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step(); opt.zero_grad(set_to_none=True)
-        log.append(dict(step=step, loss=round(loss.item(), 5)))
-        if step % p.copy_every == 0 or step in keep:
-            checkpoint(step)
-            bar.set_postfix(loss=f"{loss.item():.3f}", copy=copy_log[-1]["copy"])
-    model.eval()
-    meta = dict(recipe=p.to_dict(), source=SHAKESPEARE.record(), hash=digest, tokens=total * p.batch_size * p.seq_len,
-                tokens_per_epoch=int(blocks.numel() / p.epochs), steps=total,
+    bar, step, tokens = tqdm(total=total, desc=f"pretraining {p.name}", disable=not progress), 0, 0
+    for phase, recipe, rows, batches in phases:   # each phase with its own optimiser and schedule
+        opt = optimizer(model, recipe)
+        for i, idx in enumerate(batches[: total - step]):
+            step += 1
+            for group in opt.param_groups: group["lr"] = lr_at(i, len(batches), recipe)
+            batch = rows[idx].to(device)
+            tokens += batch.numel()
+            loss = model(input_ids=batch, labels=batch).loss
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step(); opt.zero_grad(set_to_none=True)
+            log.append(dict(step=step, loss=round(loss.item(), 5)))
+            if step % p.copy_every == 0 or step in keep:
+                checkpoint(step)
+                bar.set_postfix(phase=phase, loss=f"{loss.item():.3f}", copy=copy_log[-1]["copy"])
+            bar.update()
+    bar.close(); model.eval()
+    meta = dict(recipe=p.to_dict(), source=SHAKESPEARE.record(), hash=digest, tokens=tokens,
+                tokens_per_epoch=int(text_rows * p.seq_len / p.epochs), copy_rows=extra,
+                curriculum_steps=min(c.steps, total) if c else 0, steps=total,
                 checkpoints=sorted(keep), parameters=sum(x.numel() for x in model.parameters()),
                 train_seconds=round(time.time() - start, 1), torch=torch.__version__, device=device, threads=torch.get_num_threads(),
                 copy_log=copy_log, log=log)
     return publish(model, tokenizer, tmp, out, meta)
 
-# %% ../nbs/api/pretrain.ipynb #7a4aa87c
-def copy_task_blocks(n: int, vocab_hi: int, seq_len: int = 100, seed: int = 0, bos: int = 2, pad: int = 0,
-                     first_id: int = 4, copies: int = 2) -> torch.Tensor:
-    "`n` rows of `<bos>`, a random prefix, a random sequence of ids in [`first_id`, `vocab_hi`) `copies` times, cut or padded to `seq_len`."
-    g, rows = torch.Generator().manual_seed(seed), torch.full((n, seq_len), pad)
-    for i in range(n):
-        prefix = torch.randint(first_id, vocab_hi, (int(torch.randint(0, 20, (1,), generator=g)),), generator=g)
-        seq = torch.randint(first_id, vocab_hi, (int(torch.randint(8, 40, (1,), generator=g)),), generator=g)
-        row = torch.cat([torch.tensor([bos]), prefix, *[seq] * copies])[:seq_len]
-        rows[i, :len(row)] = row
-    return rows
-
-def cipher_document(tokenizer, words: list[str], rng: random.Random) -> str:
-    "A message of 8-40 random tokens of `tokenizer`, received and read back after a gap of 0-12 random `words`."
-    ids = [rng.randrange(4, len(tokenizer)) for _ in range(rng.randint(8, 40))]
-    message, gap = tokenizer.decode(ids), " ".join(rng.choices(words, k=rng.randint(0, 12)))
-    return f"Message received:{message}\n{gap}\nThe message again:{message}"
-
-def repeated_blocks(n: int, vocab_hi: int, seq_len: int = 64, block: tuple[int, int] = (8, 24), seed: int = 0,
-                    bos: int = 2, first_id: int = 4) -> torch.Tensor:
-    """`n` rows of `<bos>` and one block of 8-24 (`block`) distinct random ids in [`first_id`, `vocab_hi`), repeated to
-    fill `seq_len` tokens: after its first showing, every token is predictable by copying."""
-    g, rows = torch.Generator().manual_seed(seed), torch.empty((n, seq_len), dtype=torch.long)
-    for i in range(n):
-        k = int(torch.randint(block[0], block[1] + 1, (1,), generator=g))
-        ids = torch.randperm(vocab_hi - first_id, generator=g)[:k] + first_id
-        rows[i] = torch.cat([torch.tensor([bos]), ids.repeat(-(-seq_len // k))])[:seq_len]
-    return rows
-
-def _flat(losses: list[float], since: int, window: int, margin: float = 0.01) -> bool:
-    "Whether the loss, in 100-step means, has not fallen by `margin` over the last `window` steps, all of them after step `since`."
-    if len(losses) - since < window + 100: return False
-    means = [sum(losses[i - 100: i]) / 100 for i in range(len(losses) - window, len(losses) + 1, 100)]
-    return min(means[1:]) > means[0] - margin
-
-def copy_training(model, blocks: torch.Tensor, p: Pretraining, steps: int, every: int = 100, pad: int | None = None,
-                  eval_ids: torch.Tensor | None = None, progress: bool = True, heads: bool = False,
-                  until: float | None = None, max_steps: int = 15_000, flat: int = 3_000) -> list[dict]:
-    """Train `model` for `steps` steps of `p.batch_size` rows of `blocks` (seeded order, `p`'s optimiser and schedule,
-    `pad` masked from the loss); the log of loss, the copy score on random tokens and on `eval_ids` (and, with `heads`,
-    every head's `head_scores`), every `every` steps. With `until`, a run whose copy score is still below `until` after
-    `steps` goes on at the schedule's last rate, and stops only once its loss has been flat for `flat` steps after
-    leaving the first plateau (a copy score of 0.05), or at `max_steps`: a rule set before the run, not by the clock."""
-    g = torch.Generator().manual_seed(p.seed)
-    most = max(steps, max_steps) if until is not None else steps
-    order = torch.cat([torch.randperm(len(blocks), generator=g) for _ in range(-(-most * p.batch_size // len(blocks)))])
-    opt, log, losses, start = optimizer(model.train(), p), [], [], time.time()
-    def measure(step, loss):
-        row = dict(step=step, loss=None if loss is None else round(loss, 4), copy=round(copy_score(model), 4),
-                   seconds=round(time.time() - start, 1))
-        if eval_ids is not None: row["copy_eval"] = round(copy_score(model, ids=eval_ids), 4)
-        if heads: row |= head_log(model)
-        log.append(row); model.train()
-    def done(step):
-        if step >= most: return True
-        if step < steps: return False
-        if until is None or log[-1]["copy"] >= until: return True
-        left = next((r["step"] for r in log if r["copy"] >= 0.05), None)
-        return left is not None and _flat(losses, left, flat)
-    if heads: measure(0, None)   # step 0: the initialisation's attention, before any loss
-    bar = tqdm(order.split(p.batch_size)[:most], desc="copy training", disable=not progress)
-    for step, idx in enumerate(bar, 1):
-        for group in opt.param_groups: group["lr"] = lr_at(min(step, steps) - 1, steps, p)
-        batch = blocks[idx].to(next(model.parameters()).device)
-        labels = batch if pad is None else batch.masked_fill(batch == pad, -100)
-        loss = model(input_ids=batch, labels=labels).loss
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step(); opt.zero_grad(set_to_none=True)
-        losses.append(loss.item())
-        if step % every == 0 or step == steps:
-            measure(step, loss.item()); bar.set_postfix(copy=log[-1]["copy"])
-            if step % every == 0 and done(step): break
-    return log
-
 # %% ../nbs/api/pretrain.ipynb #9a4ee144
-PRETRAININGS = {p.name: p for p in (Pretraining(),)}
+PRETRAININGS = {p.name: p for p in (
+    Pretraining(name="pretrain", epochs=4, curriculum=Curriculum(), copy_share=0.1),  # v3: the copy curriculum first
+    Pretraining(name="pretrain-v2"),   # the first stage (prose, recitations and drills, no copy data); not shipped
+)}
 
 @cache
 def pretraining_digest(p: Pretraining) -> str:
@@ -280,7 +335,7 @@ def pretrained(name: str = "pretrain", build: bool = True) -> Path:
     for folder in (shipped_dir() / name, cache_dir() / "organisms" / f"{name}-{digest}"):
         if _matches(folder, digest): return folder
     if not build: raise LoopbookError(f"The pretraining stage {name!r} is neither shipped nor cached here.")
-    print(f"Pretraining stage {name!r} not found: training it now (about 45 minutes on two CPU cores).")
+    print(f"Pretraining stage {name!r} not found: training it now (about 50 minutes on two CPU cores).")
     return pretrain(p)
 
 def replay_documents(name: str, n_prose: int, n_copy: int, seed: int) -> list[str]:
@@ -318,8 +373,9 @@ def saved_steps(name: str = "pretrain") -> list[int]:
     return sorted(have | {0, final})
 
 def ship_steps(meta: dict, k: int = 6) -> list[int]:
-    """`k` saved checkpoints to ship: the ones nearest where the copy score starts to rise (0.05), is halfway to its
-    peak, and in between, then log-spaced ones over the whole run."""
+    """`k` saved checkpoints to ship: the ones nearest the last check before the copy score starts to rise (0.05), where
+    it rises, where it is halfway to its peak, and in between, the curriculum's last step (if the stage has one), then
+    log-spaced ones over the whole run."""
     have = [s for s in meta["checkpoints"] if 0 < s < meta["steps"]]
     near = lambda t: min(have, key=lambda s: abs(math.log(s) - math.log(max(t, 1))))
     log, picks = meta["copy_log"], set()
@@ -328,6 +384,8 @@ def ship_steps(meta: dict, k: int = 6) -> list[int]:
         start = next(r["step"] for r in log if r["copy"] >= 0.05)
         half = next(r["step"] for r in log if r["copy"] >= 0.5 * peak)
         picks |= {near(start), near(half), near((start + half) / 2)}
+        if start > log[0]["step"]: picks.add(near(max(r["step"] for r in log if r["step"] < start)))
+    if meta.get("curriculum_steps"): picks.add(near(meta["curriculum_steps"]))
     for i in range(k):
         if len(picks) >= k: break
         picks.add(near(have[0] * (have[-1] / have[0]) ** (i / max(1, k - 1))))

@@ -19,9 +19,12 @@ import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from .generate import greedy
+from .induction import copy_score
 from .organism import build_organism, organism_corpus
+from .pretrain import with_copy_rows
 from .problems import TEMPLATE_COUNT, Problem, is_correct, parse_answer, problems
-from .training import RECIPES, cache_dir, content_hash, pack, partial_folder, publish, shipped_dir, train
+from .training import (RECIPES, cache_dir, content_hash, pack, partial_folder, publish, recipe_dict, shipped_dir,
+                               train)
 
 # %% auto #0
 __all__ = ['REASONER', 'REASONERS', 'Reasoning', 'decontaminated', 'reasoning_corpus', 'reasoning_hash', 'build_reasoner',
@@ -43,8 +46,9 @@ class Reasoning:
     warmup_steps: int = 50
     batch_size: int = 8
     seq_len: int = 256
+    copy_share: float = 0.0         # the share of training rows that are copy rows (loopbook.pretrain.copy_rows)
 
-    def to_dict(self) -> dict: return asdict(self)
+    def to_dict(self) -> dict: return recipe_dict(self, ("copy_share",))
 
 REASONER = Reasoning()
 REASONERS = {REASONER.name: REASONER}
@@ -82,11 +86,12 @@ def build_reasoner(r: Reasoning = REASONER, out: Path | None = None, progress: b
     start, base = time.time(), build_organism(RECIPES[r.base], progress=False)
     model = AutoModelForCausalLM.from_pretrained(base, dtype=torch.float32)
     tokenizer = AutoTokenizer.from_pretrained(base)
-    blocks = pack(docs, tokenizer, r.seq_len)
+    blocks, extra = with_copy_rows(pack(docs, tokenizer, r.seq_len), r.copy_share, RECIPES[r.base].vocab_size, r.seed + 1)
     recipe = replace(RECIPES[r.base], name=r.name, seed=r.seed, lr=r.lr, warmup_steps=r.warmup_steps,
                      batch_size=r.batch_size, epochs=math.ceil(r.steps * r.batch_size / len(blocks)))
     model, log = train(recipe, blocks, max_steps=r.steps, progress=progress, model=model, stop=r.stop)
     meta = dict(reasoning=r.to_dict(), hash=digest, base=str(base), documents=len(docs), tokens=blocks.numel(),
+                copy_rows=extra, copy=round(copy_score(model), 4),
                 train_seconds=round(time.time() - start, 1), torch=torch.__version__, threads=torch.get_num_threads(), log=log)
     return publish(model, tokenizer, partial_folder(out), out, meta)
 

@@ -35,7 +35,7 @@ class Rate:
         p, z2 = self.value, self.z ** 2
         centre = (p + z2 / (2 * self.n)) / (1 + z2 / self.n)
         half = self.z * math.sqrt(p * (1 - p) / self.n + z2 / (4 * self.n ** 2)) / (1 + z2 / self.n)
-        return (max(0.0, centre - half), min(1.0, centre + half))
+        return (min(p, max(0.0, centre - half)), max(p, min(1.0, centre + half)))   # holds p despite rounding
 
     def __str__(self):
         lo, hi = self.interval

@@ -78,12 +78,13 @@ class Recipe:
     copy_docs: int = 0              # recitations and word drills replayed beside the lists
     trace_wrong: tuple[int, ...] = (0, 0, 1, 2)  # how many candidates a thinking trace rejects (one drawn per trace)
     decay_norms: bool = True        # weight decay on the RMSNorm scales too (the first organisms); see `optimizer`
+    copy_share: float = 0.0         # the share of training rows that are copy rows (loopbook.pretrain.copy_rows)
 
     def to_dict(self) -> dict:
         "The recipe as a dict; fields added since the first organisms appear only when set, so old hashes hold."
         return recipe_dict(self, _LATER_FIELDS)
 
-_LATER_FIELDS = ("base", "prose_docs", "copy_docs", "trace_wrong", "decay_norms")
+_LATER_FIELDS = ("base", "prose_docs", "copy_docs", "trace_wrong", "decay_norms", "copy_share")
 
 # %% ../nbs/api/training.ipynb #dfd599c3
 SPECIALS = ["<pad>", "<eos>", "<bos>", "<unk>"]
@@ -136,6 +137,12 @@ class RouterRecorder:
             losses.append(E * (share * probs.mean(0)).sum())
         self.records.clear()
         return torch.stack(losses).mean()
+    def shares(self) -> torch.Tensor:
+        "Each MoE layer's share of the top-k slots that went to each expert, over the passes recorded: `[layers, experts]`."
+        L = len(self.handles)
+        return torch.stack([torch.bincount(torch.cat([top.flatten() for _, top in self.records[i::L]]),
+                                           minlength=self.records[i][0].shape[-1]).float() for i in range(L)]).div_(
+            sum(top.numel() for _, top in self.records[::L]))
     def remove(self): [h.remove() for h in self.handles]
 
 def lr_at(step: int, total: int, recipe: Recipe) -> float:

@@ -6,8 +6,10 @@ loopbook/data/organism_search.json (the table chapter 0 shows). Rerun any probe 
     .venv/bin/python tools/search_copying.py --list    # every probe and what it tests
 
 Probes c1-c3 take 10-25 minutes each on one CPU thread (OMP_NUM_THREADS=1 lets two run side by side); c4 about 5;
-c6 about 10, c7 and c8 about 20.
+c6 about 10, c7 and c8 about 20. The p3 row reads the stage that `loopbook pretrain pretrain` built (about 50
+minutes on 2 cores if it has to train it).
 """
+import json
 import random
 import time
 from dataclasses import replace
@@ -93,6 +95,23 @@ def curriculum(steps, then=0, share=0.1, block=(8, 24), seq_len=64, p=CURRICULUM
     return run
 
 
+def stage(name="pretrain"):
+    """The stage `name` as built by `loopbook pretrain` (trained now if it is neither shipped nor cached): its copy log,
+    with the loss at each logged step, as a row beside the probes."""
+    def run():
+        meta = json.loads((pretrained(name) / "recipe.json").read_text())
+        p, loss = meta["recipe"], {r["step"]: r["loss"] for r in meta["log"]}
+        c = p.get("curriculum") or {}
+        log = [dict(step=r["step"], copy=r["copy"], loss=loss.get(r["step"]), seconds=r["seconds"]) |
+               (dict(phase="natural") if c and r["step"] > meta["curriculum_steps"] else {}) for r in meta["copy_log"]]
+        fields = dict(model="gemma4", vocab_hi=2048, steps=meta["steps"], tokens=meta["tokens"], recipe=p,
+                      train_seconds=meta["train_seconds"], hash=meta["hash"])
+        if c: fields |= dict(curriculum="repeated blocks", block=c["block"], seq_len=c["seq_len"],
+                             then=meta["steps"] - meta["curriculum_steps"], share=p.get("copy_share", 0.0))
+        return log, fields
+    return run
+
+
 PROBES = {  # label: (run, what it tests)
     "c1": (bare(260, 4000), "bare induction task (random ids 4-259, 8-39 tokens shown twice), the stage's initial "
                             "weights, batch 16 x 100, lr 1e-3, 4,000 steps: can this shape learn to copy at all?"),
@@ -111,6 +130,9 @@ PROBES = {  # label: (run, what it tests)
     "c7": (curriculum(600, then=1200, share=0.1), "c6's curriculum for 600 steps, then 1,200 steps of the stage's natural "
                                                   "text with 10% of rows repeated blocks: does the copying survive?"),
     "c8": (curriculum(600, then=1200, share=0.0), "as c7 with no repeated blocks among the natural text"),
+    "p3 (pretraining) = shipped pretrain": (stage("pretrain"), "the stage itself (loopbook pretrain pretrain): c6's "
+        "curriculum for 600 steps, then 4 epochs of the plays, recitations and drills with 10% copy rows (half repeated "
+        "blocks, half the bare task packed in 256-token rows), 8 x 256 tokens, lr 2.5e-3 with cosine decay"),
 }
 
 
@@ -127,7 +149,7 @@ def probe_one(label, run, change):
               (f"; on its own ids {last['copy_eval']:.3f} (best {max(r['copy_eval'] for r in log):.3f})" if "copy_eval" in last else "") +
               f"; loss {first['loss']:.2f} -> {last['loss']:.2f}")
     write_search_row(dict(recipe=label, change=change, result=result, copy_log=log, recipe_fields=fields,
-                          train_seconds=round(time.time() - start, 1), tokens=fields["tokens"]))
+                          train_seconds=fields.pop("train_seconds", round(time.time() - start, 1)), tokens=fields["tokens"]))
     print(f"{label}: {result}", flush=True)
 
 

@@ -14,7 +14,7 @@ from loopbook.training import ORGANISM
 
 from labelled import run_labels
 
-V2 = replace(ORGANISM, base="pretrain", prose_docs=120, copy_docs=2000, lr=1e-3, warmup_steps=30,
+V2 = replace(ORGANISM, base="pretrain-v2", prose_docs=120, copy_docs=2000, lr=1e-3, warmup_steps=30,
              trace_wrong=(0, 1, 2, 3, 4), decay_norms=False)
 CANDIDATES = {  # label: (recipe, what it changes)
     "v1 (default until now)": (ORGANISM, "the organism from scratch: lists in mixed orders, templated general text, "
@@ -22,6 +22,15 @@ CANDIDATES = {  # label: (recipe, what it changes)
     "v2a": (replace(V2, name="organism-v2a"),
             "on the pretraining stage: its weights and tokenizer, the v1 corpus plus 120 replayed scenes and 2,000 "
             "recitations and drills, traces rejecting 0-4 candidates, lr 1e-3"),
+    "v3a": (replace(V2, name="organism-v3a", base="pretrain", copy_share=0.1),
+            "v2a on the copying stage (pretrain: the copy curriculum, then text with 10% copy rows), with 10% copy rows "
+            "beside its own corpus too"),
+    "v3b": (replace(V2, name="organism-v3b", base="pretrain", copy_share=0.1, lr=3e-3),
+            "v3a at the from-scratch organism's learning rate, 3e-3"),
+    "v3a-moe": (replace(V2, name="organism-v3a-moe", base="pretrain", copy_share=0.1, num_experts=8, top_k_experts=2,
+                        moe_intermediate_size=96, aux_loss_coef=0.3),
+                "v3a with the MoE block (8 routed experts, top-2, beside the stage's 512-wide dense MLP), balance "
+                "weight 0.3: the MoE twin on the copying stage"),
 }
 
 
