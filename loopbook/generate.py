@@ -18,6 +18,7 @@ from transformers import (LogitsProcessorList, NoRepeatNGramLogitsProcessor, Rep
                           StoppingCriteria, StoppingCriteriaList)
 
 from .benchmark import ListPrompt, budget
+from .cache import cached
 from .errors import LoopbookError
 from .loops import detect_loop
 
@@ -113,7 +114,7 @@ def _record(prompt, cfg, seed, ids, tokenizer, stopped_by_loop, budget_tokens) -
     return dict(prompt_id=prompt.id, task=prompt.enumeration.name, size=prompt.enumeration.size,
                 template=prompt.template, heldout=prompt.heldout, given=prompt.given, seed=seed, config=cfg.name,
                 sampling=asdict(cfg), budget=budget_tokens, token_ids=ids, text=text, ended=ended, stop_reason=stop,
-                verdict=asdict(verdict))
+                verdict=json.loads(json.dumps(asdict(verdict))))   # JSON's own types, as the cache and `out` give back
 
 def _compacting(model, tokenizer, enc, batch, budgets, kwargs, chunk: int = 96):
     "Generation in chunks that drops finished rows, so a batch is not held back by its slowest row."
@@ -148,11 +149,28 @@ def read_records(path) -> list[dict]:
 @torch.no_grad()
 def generate_records(model, tokenizer, prompts: list[ListPrompt], cfg: SamplingConfig | str = "greedy",
                      seeds=(0,), out=None, early_stop: bool = True, batch_size: int = 96, budget_factor: float = 1.5,
-                     progress: bool = True) -> list[dict]:
-    "Generate every prompt × seed under `cfg`; returns the records, reading and appending `out` (JSONL) if given."
+                     progress: bool = True, cache: bool | None = None) -> list[dict]:
+    """Generate every prompt × seed under `cfg`; returns the records, reading and appending `out` (JSONL) if given.
+    A call made before on the same weights is read from the result cache (`loopbook.cache.cached`; `cache=False` or
+    `$LOOPBOOK_RESULT_CACHE=0` turns it off); a call that resumes from records in `out` is not cached."""
     cfg = config(cfg) if isinstance(cfg, str) else cfg
+    seeds = list(seeds)
     done = {record_key(r): r for r in read_records(out)} if out else {}
+    if any((p.id, cfg.name, s) in done for s in seeds for p in prompts): cache = False
     tokenizer.padding_side = "left"
+    spec = dict(prompts=[(p.id, p.render(tokenizer)) for p in prompts], config=asdict(cfg), seeds=seeds,
+                early_stop=early_stop, batch_size=batch_size, budget_factor=budget_factor)
+    def run(): return _generate(model, tokenizer, prompts, cfg, seeds, out, done, early_stop, batch_size,
+                                budget_factor, progress)
+    records = cached("generations", model, tokenizer, spec, run, code=_CODE, enabled=cache)
+    if out and (missing := [r for r in records if record_key(r) not in {record_key(d) for d in read_records(out)}]):
+        with open(out, "a") as f: f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in missing)
+    return records
+
+_CODE = ("loopbook.generate", "loopbook.benchmark", "loopbook.loops")  # the code a record depends on
+
+def _generate(model, tokenizer, prompts, cfg, seeds, out, done, early_stop, batch_size, budget_factor, progress):
+    "The records of `generate_records`, generated batch by batch (those in `done` read instead)."
     dev = next(model.parameters()).device
     order = sorted(range(len(prompts)), key=lambda i: budget(prompts[i], tokenizer, budget_factor))
     batches = [(seed, b, order[s: s + batch_size]) for seed in seeds for b, s in enumerate(range(0, len(order), batch_size))]
@@ -180,8 +198,15 @@ def generate_records(model, tokenizer, prompts: list[ListPrompt], cfg: SamplingC
 # %% ../nbs/api/generate.ipynb #5a3c6eb6
 @torch.no_grad()
 def greedy(model, tokenizer, prompts: list, max_new_tokens: int = 128, batch_size: int = 256, desc: str = "generating",
-           progress: bool = True) -> list[list[int]]:
-    "The greedy continuation of each prompt (a list of token ids), cut before the first end-of-sequence token; lower `batch_size` for a large model."
+           progress: bool = True, cache: bool | None = None) -> list[list[int]]:
+    """The greedy continuation of each prompt (a list of token ids), cut before the first end-of-sequence token; lower
+    `batch_size` for a large model. Read from the result cache when the same call was made on the same weights."""
+    prompts = [list(map(int, p)) for p in prompts]
+    spec = dict(prompts=prompts, max_new_tokens=max_new_tokens, batch_size=batch_size)
+    return cached("greedy", model, tokenizer, spec, lambda: _greedy(model, tokenizer, prompts, max_new_tokens,
+                                                                    batch_size, desc, progress), code=_CODE, enabled=cache)
+
+def _greedy(model, tokenizer, prompts, max_new_tokens, batch_size, desc, progress) -> list[list[int]]:
     pad, eos, out, dev = tokenizer.pad_token_id, tokenizer.eos_token_id, [], next(model.parameters()).device
     for s in tqdm(range(0, len(prompts), batch_size), desc=desc, disable=not progress, leave=False):
         rows = [list(p) for p in prompts[s: s + batch_size]]

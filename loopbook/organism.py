@@ -15,11 +15,12 @@ from pathlib import Path
 import torch
 from transformers import Gemma4ForCausalLM, PreTrainedTokenizerFast
 
+from .cache import cache_dir
 from .corpus import build_corpus
 from .errors import TextSourceMissing
 from .induction import copy_score
 from .pretrain import PRETRAININGS, pretrained, pretraining_digest, replay_documents, with_copy_rows
-from .training import (Recipe, cache_dir, content_hash, gemma4_config, pack, partial_folder, publish,
+from .training import (Recipe, content_hash, gemma4_config, pack, partial_folder, publish,
                                shipped_dir, train, train_tokenizer)
 
 # %% auto #0

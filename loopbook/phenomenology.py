@@ -103,6 +103,11 @@ def profile(model, tokenizer, recipe=None, doom_budget: int = 128, doom_seeds=(0
     out["greedy_short"] = _rate([r["verdict"]["looping"] for r in g_short])
     kinds = [score(r)["outcome"] for r in g_long if r["verdict"]["looping"]]
     out["verbatim_share"] = _rate([k == "verbatim loop" for k in kinds])
+    first_of = {}   # one looping generation per list, to show what the loops look like
+    for r in g_long:
+        if r["verdict"]["looping"]: first_of.setdefault(r["task"], r)
+    out["loop_examples"] = [dict(prompt=r["prompt_id"], kind=score(r)["outcome"], text=r["text"][:240])
+                            for r in list(first_of.values())[:4]]
     sampled = generate_records(model, tokenizer, long, "gemma", progress=progress)
     out["gemma_long"] = _rate([r["verdict"]["looping"] for r in sampled])
     out["gemma_over_greedy"] = round(out["gemma_long"]["rate"] / max(out["greedy_long"]["rate"], 1e-9), 3)

@@ -21,11 +21,12 @@ import torch
 from tqdm.auto import tqdm
 from transformers import Gemma4ForCausalLM
 
+from .cache import cache_dir
 from .corpus import build_corpus
 from .errors import LoopbookError
 from .induction import copy_score, head_scores, repeated_sequences
 from .prose import SHAKESPEARE, prose_documents, speeches
-from .training import (ORGANISM, RECIPES, cache_dir, content_hash, gemma4_config, lr_at, optimizer, pack,
+from .training import (ORGANISM, RECIPES, content_hash, gemma4_config, lr_at, optimizer, pack,
                                partial_folder, publish, recipe_dict, save_checkpoint, shipped_dir, train_tokenizer)
 
 # %% auto #0

@@ -18,12 +18,13 @@ from pathlib import Path
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
+from .cache import cache_dir
 from .generate import greedy
 from .induction import copy_score
 from .organism import build_organism, organism_corpus
 from .pretrain import with_copy_rows
 from .problems import TEMPLATE_COUNT, Problem, is_correct, parse_answer, problems
-from .training import (RECIPES, cache_dir, content_hash, pack, partial_folder, publish, recipe_dict, shipped_dir,
+from .training import (RECIPES, content_hash, pack, partial_folder, publish, recipe_dict, shipped_dir,
                                train)
 
 # %% auto #0

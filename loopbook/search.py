@@ -18,6 +18,7 @@ from pathlib import Path
 
 import torch
 
+from .cache import cache_dir
 from .attribution import random_controls, ranking, screened
 from .benchmark import TEMPLATES, list_prompts, tasks
 from .cases import encode_cases, loop_cases
@@ -29,7 +30,7 @@ from .models import Adapter
 from .phenomenology import write_search_row
 from .probes import cloze_accuracy, heldout_general, perplexity
 from .scoring import compare_records, summarize
-from .training import ORGANISM, cache_dir, pack, partial_folder, publish, train, train_tokenizer
+from .training import ORGANISM, pack, partial_folder, publish, train, train_tokenizer
 from .zoo import load_model
 
 # %% auto #0

@@ -13,7 +13,7 @@ import json
 import random
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -21,6 +21,7 @@ import torch
 from tqdm.auto import tqdm
 
 from .benchmark import TEMPLATES, ListPrompt
+from .cache import cached
 from .corpus import Enumeration, next_question
 from .errors import LoopbookError
 from .generate import SamplingConfig, config
@@ -92,11 +93,20 @@ def render(fact: Fact, tokenizer, fmt: ThinkingFormat) -> str:
 @torch.no_grad()
 def think(model, tokenizer, facts: list[Fact], budget: int, cfg: SamplingConfig | str = "gemma", seeds=(0,),
           answer_tokens: int = 16, batch_size: int = 64, fmt: ThinkingFormat | None = None,
-          progress: bool = True) -> list[dict]:
-    "Each fact × seed generated with up to `budget` thinking tokens and `answer_tokens` more; records keep the token ids."
+          progress: bool = True, cache: bool | None = None) -> list[dict]:
+    """Each fact × seed generated with up to `budget` thinking tokens and `answer_tokens` more; records keep the token
+    ids. A call made before on the same weights is read from the result cache (`loopbook.cache.cached`)."""
     cfg = config(cfg) if isinstance(cfg, str) else cfg
     fmt = fmt or thinking_format(tokenizer)
     tokenizer.padding_side = "left"
+    seeds = list(seeds)
+    spec = dict(facts=[(f.id, render(f, tokenizer, fmt)) for f in facts], budget=budget, config=asdict(cfg),
+                seeds=seeds, answer_tokens=answer_tokens, batch_size=batch_size, format=asdict(fmt))
+    return cached("thoughts", model, tokenizer, spec, code=("loopbook.thinking", "loopbook.generate"), enabled=cache,
+                  compute=lambda: _think(model, tokenizer, facts, budget, cfg, seeds, answer_tokens, batch_size, fmt,
+                                         progress))
+
+def _think(model, tokenizer, facts, budget, cfg, seeds, answer_tokens, batch_size, fmt, progress) -> list[dict]:
     dev = next(model.parameters()).device
     chat = bool(getattr(tokenizer, "chat_template", None))
     kwargs = dict(pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id, **cfg.generate_kwargs())

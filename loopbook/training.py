@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 import shutil
 from dataclasses import asdict, dataclass, fields, replace
 from importlib import resources
@@ -24,8 +23,8 @@ from transformers import Gemma4ForCausalLM, Gemma4TextConfig, PreTrainedTokenize
 
 # %% auto #0
 __all__ = ['SPECIALS', 'SHIPPED_DTYPES', 'ORGANISM', 'RECIPES', 'recipe_dict', 'Recipe', 'train_tokenizer', 'gemma4_config',
-           'pack', 'RouterRecorder', 'lr_at', 'optimizer', 'train', 'content_hash', 'cache_dir', 'shipped_dir',
-           'store_as', 'save_checkpoint', 'partial_folder', 'publish']
+           'pack', 'RouterRecorder', 'lr_at', 'optimizer', 'train', 'content_hash', 'shipped_dir', 'store_as',
+           'save_checkpoint', 'partial_folder', 'publish']
 
 # %% ../nbs/api/training.ipynb #2dcf8e70
 def recipe_dict(recipe, later: tuple[str, ...] = ()) -> dict:
@@ -201,10 +200,6 @@ def content_hash(recipe: dict, docs, base: str = "") -> str:
     h.update(base.encode())
     for d in docs: h.update(d.encode()); h.update(b"\0")
     return h.hexdigest()[:12]
-
-def cache_dir() -> Path:
-    "Where organisms built on this machine are kept."
-    return Path(os.environ.get("LOOPBOOK_CACHE") or Path.home() / ".cache" / "loopbook")
 
 def shipped_dir() -> Path:
     "Where organisms shipped with the package live."

@@ -12,7 +12,7 @@ PACKAGE = "loopbook"
 LAYERS = (  # lowest first. A module imports from its own layer or a lower one, never from a higher one.
     ("errors", {"errors"}),                                          # imports nothing of loopbook
     ("data and text", {"corpus", "prose", "problems", "benchmark"}),  # lists, plays, problems, prompts
-    ("models", {"models"}),                                          # checkpoint folders, device and dtype, the adapter
+    ("models", {"models", "cache"}),                                 # checkpoint folders, device and dtype, the adapter; the cache
     ("interventions", {"interventions"}),                            # hooks on the adapter's components
     ("measurement", {"loops", "stats", "scoring", "generate", "probes", "induction", "cases"}),
     ("training primitives", {"training"}),

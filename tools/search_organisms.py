@@ -27,10 +27,27 @@ CANDIDATES = {  # label: (recipe, what it changes)
             "beside its own corpus too"),
     "v3b": (replace(V2, name="organism-v3b", base="pretrain", copy_share=0.1, lr=3e-3),
             "v3a at the from-scratch organism's learning rate, 3e-3"),
+    "v3c": (replace(V2, name="organism-v3c", base="pretrain", copy_share=0.1, list_copies=120, canonical=0.2,
+                    alternative=0.2),
+            "v3a with fewer and less ordered known lists: 120 documents per known list (v3a 200), 20% canonical, "
+            "20% the fixed alternative, 60% fresh permutations (v3a 35/25/40)"),
+    "v3d": (replace(V2, name="organism-v3d", base="pretrain", copy_share=0.1, list_copies=160, canonical=0.3,
+                    alternative=0.2),
+            "between v3a and v3c: 160 documents per known list, 30% canonical, 20% the fixed alternative, 50% fresh "
+            "permutations"),
+    "v3e": (replace(V2, name="organism-v3e", base="pretrain", copy_share=0.1, lr=5e-4),
+            "v3a at half its learning rate, 5e-4 (v3b at 3e-3 memorised the lists: 5% loops)"),
+    "v3f": (replace(V2, name="organism-v3f", base="pretrain", copy_share=0.1, trace_wrong=tuple(range(9)),
+                    trace_docs=360),
+            "v3a with longer thinking traces, for doom loops: 360 traces per known list (v3a 120), each rejecting "
+            "0-8 distinct candidates before it converges (v3a 0-4)"),
     "v3a-moe": (replace(V2, name="organism-v3a-moe", base="pretrain", copy_share=0.1, num_experts=8, top_k_experts=2,
                         moe_intermediate_size=96, aux_loss_coef=0.3),
                 "v3a with the MoE block (8 routed experts, top-2, beside the stage's 512-wide dense MLP), balance "
                 "weight 0.3: the MoE twin on the copying stage"),
+    "v3a-moe-b": (replace(V2, name="organism-v3a-moe-b", base="pretrain", copy_share=0.1, num_experts=8, top_k_experts=2,
+                          moe_intermediate_size=96, aux_loss_coef=1.0),
+                  "v3a-moe with balance weight 1.0 (at 0.3 its smallest expert had 3.5% of routing slots)"),
 }
 
 
