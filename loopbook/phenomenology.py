@@ -160,7 +160,8 @@ def summary(prof: dict) -> str:
     d = prof["doom"]
     def pct(x): return f"{x['rate']:.0%} [{x['ci'][0]:.0%}, {x['ci'][1]:.0%}] (n={x['n']})"
     sr = prof["self_reinforcement"]["probability"]
-    return (f"copy {prof['copy_score']:.2f}; greedy long {pct(prof['greedy_long'])}, short {pct(prof['greedy_short'])}; "
+    return (f"copy {prof['copy_score']:.2f}; greedy long {pct(prof['greedy_long'])}, short {pct(prof['greedy_short'])}"
+            + (f", coverage of long lists {prof['coverage_long']:.2f}; " if "coverage_long" in prof else "; ") +
             f"verbatim share {pct(prof['verbatim_share'])}; gemma sampling {pct(prof['gemma_long'])}; "
             f"repeat p {sr[1]:.2f}→{sr[-1]:.2f}; doom loops " +
             ", ".join(f"{k} {v['doom_loop']['rate']:.0%} (n={v['doom_loop']['n']})" for k, v in d.items()) +
