@@ -41,6 +41,13 @@ CANDIDATES = {  # label: (recipe, what it changes)
                     trace_docs=360),
             "v3a with longer thinking traces, for doom loops: 360 traces per known list (v3a 120), each rejecting "
             "0-8 distinct candidates before it converges (v3a 0-4)"),
+    "v3g": (replace(V2, name="organism-v3g", base="pretrain", copy_share=0.1, trace_wrong=tuple(range(9)),
+                    trace_docs=360, list_copies=180),
+            "v3f with 180 documents per known list (v3f 200): a step towards the cliff v3d (160) fell off"),
+    "v3g seed 1": (replace(V2, name="organism-v3g", base="pretrain", copy_share=0.1, trace_wrong=tuple(range(9)),
+                           trace_docs=360, list_copies=180, seed=1), "v3g on seed 1 (corpus draw and initialisation)"),
+    "v3g seed 2": (replace(V2, name="organism-v3g", base="pretrain", copy_share=0.1, trace_wrong=tuple(range(9)),
+                           trace_docs=360, list_copies=180, seed=2), "v3g on seed 2"),
     "v3a-moe": (replace(V2, name="organism-v3a-moe", base="pretrain", copy_share=0.1, num_experts=8, top_k_experts=2,
                         moe_intermediate_size=96, aux_loss_coef=0.3),
                 "v3a with the MoE block (8 routed experts, top-2, beside the stage's 512-wide dense MLP), balance "
