@@ -17,6 +17,7 @@ from tqdm.auto import tqdm
 
 from .cases import Case, batches, contrast, read_cases
 from .edits import Applied
+from .generate import appending_cache
 from .errors import ComponentOutOfRange, LoopbookError
 from .interventions import Hooks
 from .models import Adapter
@@ -278,7 +279,7 @@ def sample_traces(model, tokenizer, prompts: list[list[int]], temperatures: list
         torch.manual_seed(seed * 100_003 + k)
         gen = model.generate(input_ids=ids, attention_mask=mask, do_sample=True, temperature=temperatures[part[0]],
                              top_k=0, top_p=1.0, num_return_sequences=n, max_new_tokens=max_new_tokens,
-                             pad_token_id=pad, eos_token_id=eos)[:, width:].tolist()
+                             pad_token_id=pad, eos_token_id=eos, cache=appending_cache(model))[:, width:].tolist()
         gen = [g[:g.index(eos)] if eos in g else g for g in gen]
         for j, i in enumerate(part): out[i] = gen[j * n: (j + 1) * n]
     return out

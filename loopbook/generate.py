@@ -16,6 +16,8 @@ import torch
 from tqdm.auto import tqdm
 from transformers import (LogitsProcessorList, NoRepeatNGramLogitsProcessor, RepetitionPenaltyLogitsProcessor,
                           StoppingCriteria, StoppingCriteriaList)
+from transformers.cache_utils import (Cache, DynamicCache, DynamicLayer, DynamicSlidingWindowLayer,
+                                      get_layer_types_and_kwargs)
 
 from .benchmark import ListPrompt, budget
 from .cache import cached
@@ -23,8 +25,8 @@ from .errors import LoopbookError
 from .loops import detect_loop
 
 # %% auto #0
-__all__ = ['CONFIGS', 'SamplingConfig', 'config', 'settled', 'LoopStopper', 'record_key', 'read_records', 'generate_records',
-           'greedy']
+__all__ = ['CONFIGS', 'SamplingConfig', 'config', 'settled', 'LoopStopper', 'AppendingLayer', 'AppendingWindowLayer',
+           'appending_cache', 'record_key', 'read_records', 'generate_records', 'greedy']
 
 # %% ../nbs/api/generate.ipynb #1c2d136c
 @dataclass(frozen=True)
@@ -79,7 +81,8 @@ def settled(prompt: ListPrompt, answer: str, ended: bool) -> str:
     return text[: cut + 1] if cut >= 0 else ""
 
 class LoopStopper(StoppingCriteria):
-    "Ends each sequence once its settled text loops (its verdict can no longer change) or its own budget is spent."
+    """Ends each sequence once its settled text loops (its verdict can no longer change; checked every `every` steps,
+    never if 0) or its own budget is spent."""
     def __init__(self, prompts, tokenizer, prompt_len: int, budgets: list[int], every: int = 4):
         self.prompts, self.tokenizer, self.prompt_len, self.every = prompts, tokenizer, prompt_len, every
         self.budgets = torch.tensor(budgets)
@@ -90,7 +93,7 @@ class LoopStopper(StoppingCriteria):
     def __call__(self, input_ids, scores, **kwargs) -> torch.BoolTensor:
         self.calls += 1
         length = input_ids.shape[1] - self.prompt_len
-        if self.calls % self.every == 0:
+        if self.every and self.calls % self.every == 0:
             for i in (~self.looped & (self.budgets >= length)).nonzero().flatten().tolist():
                 answer = self.tokenizer.decode(input_ids[i, self.prompt_len:], skip_special_tokens=True)
                 text = settled(self.prompts[i], answer, ended=False)
@@ -100,6 +103,61 @@ class LoopStopper(StoppingCriteria):
                 if max(pieces.values(), default=0) < 3: continue  # no piece thrice yet: a cheap skip, never a verdict
                 if detect_loop(text).looping: self.looped[i] = True
         return (self.looped | (self.budgets <= length)).to(input_ids.device)
+
+# %% ../nbs/api/generate.ipynb #a2a4bcda
+class _Appending:
+    "Keys and values kept in a buffer with room to spare, so a step writes its new tokens instead of copying the cache."
+    def _append(self, key_states, value_states, keep: int | None):
+        "Write the new states after the cached ones; returns the cached-plus-new states that `torch.cat` would have made."
+        n = key_states.shape[-2]
+        if self._end + n > self._k.shape[-2]:   # full: move what is kept into a buffer twice as large
+            held = self._end - self._start
+            room = max(2 * (held + n), 64)
+            self._k, self._v = (torch.cat([b[:, :, self._start:self._end], b.new_empty(*b.shape[:2], room - held, b.shape[-1])], 2)
+                                for b in (self._k, self._v))
+            self._start, self._end = 0, held
+        self._k[:, :, self._end:self._end + n], self._v[:, :, self._end:self._end + n] = key_states, value_states
+        start, self._end = self._start, self._end + n
+        if keep is not None: self._start = max(self._start, self._end - keep)
+        self.keys, self.values = self._k[:, :, self._start:self._end], self._v[:, :, self._start:self._end]
+        return self._k[:, :, start:self._end], self._v[:, :, start:self._end]
+
+    def _begin(self, key_states, value_states):
+        self._k, self._v = key_states[:, :, :0], value_states[:, :, :0]
+        self._start = self._end = 0
+
+    def batch_select_indices(self, indices: torch.Tensor) -> None:
+        self._k, self._v = self._k[indices], self._v[indices]
+        self.keys, self.values = self._k[:, :, self._start:self._end], self._v[:, :, self._start:self._end]
+
+    def crop(self, tokens_to_remove: int) -> None: raise NotImplementedError("an appending cache layer cannot be cropped")
+
+class AppendingLayer(_Appending, DynamicLayer):
+    "A full-attention `DynamicLayer` that appends in place: the same keys and values, without `torch.cat` at each step."
+    def lazy_initialization(self, key_states, value_states):
+        super().lazy_initialization(key_states, value_states); self._begin(key_states, value_states)
+    def update(self, key_states, value_states, *args, **kwargs):
+        if not self.is_initialized: self.lazy_initialization(key_states, value_states)
+        return self._append(key_states, value_states, keep=None)
+
+class AppendingWindowLayer(_Appending, DynamicSlidingWindowLayer):
+    "A sliding-window layer that appends in place and keeps the last `sliding_window - 1` tokens, as its parent does."
+    def lazy_initialization(self, key_states, value_states):
+        super().lazy_initialization(key_states, value_states); self._begin(key_states, value_states)
+    def update(self, key_states, value_states, *args, **kwargs):
+        if not self.is_initialized: self.lazy_initialization(key_states, value_states)
+        self.cumulative_length += key_states.shape[-2]
+        return self._append(key_states, value_states, keep=self.sliding_window - 1)
+
+def appending_cache(model) -> Cache:
+    """A KV cache for `model.generate(..., cache=...)` that gives every layer exactly the keys and values of transformers'
+    `DynamicCache` while writing only the new tokens at each step (the default concatenates the whole cache)."""
+    config = model.config.get_text_config(decoder=True)
+    kinds = {"full_attention": AppendingLayer, "sliding_attention": AppendingWindowLayer, "chunked_attention": AppendingWindowLayer}
+    types, kwargs = get_layer_types_and_kwargs(config)
+    if any(t not in kinds for t in types): return DynamicCache(config=config)   # other layer kinds: the default cache
+    return Cache(layers=[kinds[t](**kw) for t, kw in zip(types, kwargs)])
+
 
 # %% ../nbs/api/generate.ipynb #d82e7a92
 def _record(prompt, cfg, seed, ids, tokenizer, stopped_by_loop, budget_tokens) -> dict:
@@ -116,13 +174,16 @@ def _record(prompt, cfg, seed, ids, tokenizer, stopped_by_loop, budget_tokens) -
                 sampling=asdict(cfg), budget=budget_tokens, token_ids=ids, text=text, ended=ended, stop_reason=stop,
                 verdict=json.loads(json.dumps(asdict(verdict))))   # JSON's own types, as the cache and `out` give back
 
-def _compacting(model, tokenizer, enc, batch, budgets, kwargs, chunk: int = 96):
-    "Generation in chunks that drops finished rows, so a batch is not held back by its slowest row."
+def _compacting(model, tokenizer, enc, batch, budgets, kwargs, loops: bool = True, chunk: int = 96):
+    """Generation in chunks that drops finished rows (ended, past their own budget, or looping if `loops`), so a batch
+    is not held back by its slowest row."""
     seq, mask, width = enc["input_ids"], enc["attention_mask"], enc["input_ids"].shape[1]
-    active, out, looped, cache = list(range(len(batch))), [None] * len(batch), [False] * len(batch), None
+    active, out, looped = list(range(len(batch))), [None] * len(batch), [False] * len(batch)
+    cache = appending_cache(model)
     while active:
         done_len = seq.shape[1] - width
-        stopper = LoopStopper([batch[i] for i in active], tokenizer, width, [budgets[i] for i in active])
+        stopper = LoopStopper([batch[i] for i in active], tokenizer, width, [budgets[i] for i in active],
+                              every=4 if loops else 0)
         res = model.generate(input_ids=seq, attention_mask=mask, cache=cache, return_dict_in_generate=True,
                              max_new_tokens=min(chunk, max(budgets[i] for i in active) - done_len),
                              stopping_criteria=StoppingCriteriaList([stopper]), **kwargs)
@@ -185,10 +246,7 @@ def _generate(model, tokenizer, prompts, cfg, seeds, out, done, early_stop, batc
                         add_special_tokens=not getattr(tokenizer, "chat_template", None)).to(dev)
         torch.manual_seed(seed * 100_003 + b)
         kwargs = dict(pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id, **cfg.generate_kwargs())
-        if early_stop: gen, looped = _compacting(model, tokenizer, enc, batch, budgets, kwargs)
-        else:
-            gen = model.generate(**enc, max_new_tokens=max(budgets), **kwargs)
-            gen, looped = [g[enc["input_ids"].shape[1]:].tolist() for g in gen], [False] * len(batch)
+        gen, looped = _compacting(model, tokenizer, enc, batch, budgets, kwargs, loops=early_stop)
         new = [_record(p, cfg, seed, ids[:n], tokenizer, lp, n) for p, n, ids, lp in zip(batch, budgets, gen, looped)]
         if out:
             with open(out, "a") as f: f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in new)
@@ -214,6 +272,6 @@ def _greedy(model, tokenizer, prompts, max_new_tokens, batch_size, desc, progres
         ids = torch.tensor([[pad] * (width - len(r)) + r for r in rows], device=dev)
         mask = torch.tensor([[0] * (width - len(r)) + [1] * len(r) for r in rows], device=dev)
         gen = model.generate(input_ids=ids, attention_mask=mask, max_new_tokens=max_new_tokens, do_sample=False,
-                             pad_token_id=pad, eos_token_id=eos)[:, width:].tolist()
+                             pad_token_id=pad, eos_token_id=eos, cache=appending_cache(model))[:, width:].tolist()
         out += [g[:g.index(eos)] if eos in g else g for g in gen]
     return out

@@ -16,6 +16,7 @@ from tqdm.auto import tqdm
 
 from .benchmark import ListPrompt, budget
 from .corpus import CAPITALS, CLOZE_TEMPLATE, general_document
+from .generate import appending_cache
 
 # %% auto #0
 __all__ = ['greedy_answers', 'answer_items', 'simple_loop', 'perplexity', 'heldout_general', 'cloze_accuracy']
@@ -31,7 +32,8 @@ def greedy_answers(model, tokenizer, prompts: list[ListPrompt], batch_size: int 
         idx = by_budget[s: s + batch_size]
         enc = tokenizer([prompts[i].text for i in idx], return_tensors="pt", padding=True).to(dev)
         gen = model.generate(**enc, do_sample=False, max_new_tokens=max(budget(prompts[i], tokenizer) for i in idx),
-                             pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id)
+                             pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id,
+                             cache=appending_cache(model))
         for row, i in zip(gen[:, enc["input_ids"].shape[1]:].tolist(), idx):
             row = row[: budget(prompts[i], tokenizer)]
             ended = tokenizer.eos_token_id in row

@@ -24,7 +24,7 @@ from .benchmark import TEMPLATES, ListPrompt
 from .cache import cached
 from .corpus import Enumeration, next_question
 from .errors import LoopbookError
-from .generate import SamplingConfig, config
+from .generate import SamplingConfig, appending_cache, config
 from .loops import detect_loop
 from .scoring import canonical
 
@@ -117,7 +117,8 @@ def _think(model, tokenizer, facts, budget, cfg, seeds, answer_tokens, batch_siz
         enc = tokenizer([render(f, tokenizer, fmt) for f in batch], return_tensors="pt", padding=True,
                         add_special_tokens=not chat).to(dev)
         torch.manual_seed(seed * 100_003 + b)
-        gen = model.generate(**enc, max_new_tokens=budget + answer_tokens, **kwargs)[:, enc["input_ids"].shape[1]:]
+        gen = model.generate(**enc, max_new_tokens=budget + answer_tokens, cache=appending_cache(model),
+                             **kwargs)[:, enc["input_ids"].shape[1]:]
         for f, ids in zip(batch, gen.tolist()):
             ended = tokenizer.eos_token_id in ids
             ids = ids[: ids.index(tokenizer.eos_token_id)] if ended else ids
