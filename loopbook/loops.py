@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 # %% auto #0
-__all__ = ['Verdict', 'verbatim_tail', 'parse_items', 'list_collapse', 'trailing_cycle', 'seq_rep_n', 'distinct_n', 'rep_l',
-           'detect_loop']
+__all__ = ['Verdict', 'verbatim_tail', 'parse_items', 'list_collapse', 'trailing_cycle', 'item_cycle', 'seq_rep_n', 'distinct_n',
+           'rep_l', 'detect_loop']
 
 # %% ../nbs/api/loops.ipynb #c3d801ce
 @dataclass(frozen=True)
@@ -113,18 +113,23 @@ def list_collapse(items, min_repeats: int = 3, min_dup_fraction: float = 0.5, mi
     return None
 
 # %% ../nbs/api/loops.ipynb #2ec216ed
-def trailing_cycle(ids, min_size: int = 2, max_size: int = 500, pad_id=None) -> dict | None:
-    "Paper 2's trailing cycle: the smallest block that repeats at least twice up to the end of `ids`."
+def trailing_cycle(ids, min_size: int = 2, max_size: int = 500, pad_id=None, min_count: int = 2) -> dict | None:
+    "Paper 2's trailing cycle: the smallest block that repeats at least twice (`min_count`) up to the end of `ids`."
     ids = ids.tolist() if hasattr(ids, "tolist") else list(ids)
     n = len(ids)
-    for size in range(min_size, min(max_size, n // 2) + 1):
+    for size in range(min_size, min(max_size, n // min_count) + 1):
         block = ids[-size:]
         if pad_id is not None and all(x == pad_id for x in block): continue
         count, i = 0, n - size
         while i >= 0 and ids[i:i + size] == block:
             count, i = count + 1, i - size
-        if count > 1: return dict(size=size, count=count, start=i + size)
+        if count >= min_count: return dict(size=size, count=count, start=i + size)
     return None
+
+def item_cycle(text: str, min_copies: int = 3) -> dict | None:
+    """The cycle a list answer ends in: the smallest block of items (`parse_items`, compared as `list_collapse` does)
+    that repeats in the same order at least `min_copies` times up to the end; None if its repeats are out of order."""
+    return trailing_cycle([_key(item) for item in parse_items(text)], min_size=1, min_count=min_copies)
 
 # %% ../nbs/api/loops.ipynb #643a2866
 def _ngrams(ids, n: int) -> list[tuple]:

@@ -11,6 +11,7 @@ import json
 import math
 import random
 import time
+from collections import Counter
 from importlib import resources
 from pathlib import Path
 
@@ -18,8 +19,9 @@ import torch
 from tqdm.auto import tqdm
 
 from .benchmark import TEMPLATES, list_prompts, tasks
-from .generate import generate_records
+from .generate import generate_records, settled
 from .induction import copy_score
+from .loops import item_cycle
 from .probes import heldout_general
 from .scoring import score, summarize
 from .stats import Rate
@@ -103,10 +105,15 @@ def profile(model, tokenizer, recipe=None, doom_budget: int = 128, doom_seeds=(0
     out["greedy_short"] = _rate([r["verdict"]["looping"] for r in g_short])
     kinds = [score(r)["outcome"] for r in g_long if r["verdict"]["looping"]]
     out["verbatim_share"] = _rate([k == "verbatim loop" for k in kinds])
+    cycles = [item_cycle(settled(p, r["text"], r["ended"])) for p, r in zip(long, g_long) if r["verdict"]["looping"]]
+    out["cycle_share"] = _rate([c is not None for c in cycles])
+    out["cycle_periods"] = {str(k): n for k, n in sorted(Counter(c["size"] for c in cycles if c).items())}
     first_of = {}   # one looping generation per list, to show what the loops look like
     for r in g_long:
         if r["verdict"]["looping"]: first_of.setdefault(r["task"], r)
-    out["loop_examples"] = [dict(prompt=r["prompt_id"], kind=score(r)["outcome"], text=r["text"][:240])
+    prompt_of = {p.id: p for p in long}
+    def period(r): return (item_cycle(settled(prompt_of[r["prompt_id"]], r["text"], r["ended"])) or {}).get("size")
+    out["loop_examples"] = [dict(prompt=r["prompt_id"], kind=score(r)["outcome"], cycle=period(r), text=r["text"][:240])
                             for r in list(first_of.values())[:4]]
     sampled = generate_records(model, tokenizer, long, "gemma", progress=progress)
     out["gemma_long"] = _rate([r["verdict"]["looping"] for r in sampled])
@@ -162,7 +169,9 @@ def summary(prof: dict) -> str:
     sr = prof["self_reinforcement"]["probability"]
     return (f"copy {prof['copy_score']:.2f}; greedy long {pct(prof['greedy_long'])}, short {pct(prof['greedy_short'])}"
             + (f", coverage of long lists {prof['coverage_long']:.2f}; " if "coverage_long" in prof else "; ") +
-            f"verbatim share {pct(prof['verbatim_share'])}; gemma sampling {pct(prof['gemma_long'])}; "
+            f"verbatim share {pct(prof['verbatim_share'])}; " +
+            (f"in-order cycles {pct(prof['cycle_share'])}, periods {prof['cycle_periods']}; " if "cycle_share" in prof else "") +
+            f"gemma sampling {pct(prof['gemma_long'])}; "
             f"repeat p {sr[1]:.2f}→{sr[-1]:.2f}; doom loops " +
             ", ".join(f"{k} {v['doom_loop']['rate']:.0%} (n={v['doom_loop']['n']})" for k, v in d.items()) +
             f"; prose perplexity {prof['prose']['perplexity']:.1f}, next-token {prof['prose']['next_token']:.2f}" +

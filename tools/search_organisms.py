@@ -48,6 +48,14 @@ CANDIDATES = {  # label: (recipe, what it changes)
                            trace_docs=360, list_copies=180, seed=1), "v3g on seed 1 (corpus draw and initialisation)"),
     "v3g seed 2": (replace(V2, name="organism-v3g", base="pretrain", copy_share=0.1, trace_wrong=tuple(range(9)),
                            trace_docs=360, list_copies=180, seed=2), "v3g on seed 2"),
+    "v3h": (replace(V2, name="organism-v3h", base="pretrain", copy_share=0.1, trace_wrong=tuple(range(9)),
+                    trace_docs=360, list_copies=170),
+            "v3g with 170 documents per known list (v3g 180): v3g looped on 65% of long lists on seed 0 but 45% and 42% "
+            "on seeds 1 and 2"),
+    "v3h seed 1": (replace(V2, name="organism-v3h", base="pretrain", copy_share=0.1, trace_wrong=tuple(range(9)),
+                           trace_docs=360, list_copies=170, seed=1), "v3h on seed 1 (v3g's weakest seeds first)"),
+    "v3h seed 2": (replace(V2, name="organism-v3h", base="pretrain", copy_share=0.1, trace_wrong=tuple(range(9)),
+                           trace_docs=360, list_copies=170, seed=2), "v3h on seed 2"),
     "v3a-moe": (replace(V2, name="organism-v3a-moe", base="pretrain", copy_share=0.1, num_experts=8, top_k_experts=2,
                         moe_intermediate_size=96, aux_loss_coef=0.3),
                 "v3a with the MoE block (8 routed experts, top-2, beside the stage's 512-wide dense MLP), balance "
