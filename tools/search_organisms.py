@@ -56,6 +56,12 @@ CANDIDATES = {  # label: (recipe, what it changes)
                            trace_docs=360, list_copies=170, seed=1), "v3h on seed 1 (v3g's weakest seeds first)"),
     "v3h seed 2": (replace(V2, name="organism-v3h", base="pretrain", copy_share=0.1, trace_wrong=tuple(range(9)),
                            trace_docs=360, list_copies=170, seed=2), "v3h on seed 2"),
+    "v3i seed 1": (replace(V2, name="organism-v3i", base="pretrain", copy_share=0.1, trace_wrong=tuple(range(9)),
+                           trace_docs=360, list_copies=150, seed=1),
+                   "v3g with 150 documents per known list, on seed 1: v3h (170) looped on 52% and 37% of long lists on "
+                   "seeds 1 and 2, v3g (180) on 45% and 42%"),
+    "v3i seed 2": (replace(V2, name="organism-v3i", base="pretrain", copy_share=0.1, trace_wrong=tuple(range(9)),
+                           trace_docs=360, list_copies=150, seed=2), "v3i on seed 2"),
     "v3a-moe": (replace(V2, name="organism-v3a-moe", base="pretrain", copy_share=0.1, num_experts=8, top_k_experts=2,
                         moe_intermediate_size=96, aux_loss_coef=0.3),
                 "v3a with the MoE block (8 routed experts, top-2, beside the stage's 512-wide dense MLP), balance "
