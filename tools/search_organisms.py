@@ -62,6 +62,8 @@ CANDIDATES = {  # label: (recipe, what it changes)
                    "seeds 1 and 2, v3g (180) on 45% and 42%"),
     "v3i seed 2": (replace(V2, name="organism-v3i", base="pretrain", copy_share=0.1, trace_wrong=tuple(range(9)),
                            trace_docs=360, list_copies=150, seed=2), "v3i on seed 2"),
+    "v3i": (replace(V2, name="organism-v3i", base="pretrain", copy_share=0.1, trace_wrong=tuple(range(9)),
+                    trace_docs=360, list_copies=150), "v3i on seed 0, its third seed"),
     "v3a-moe": (replace(V2, name="organism-v3a-moe", base="pretrain", copy_share=0.1, num_experts=8, top_k_experts=2,
                         moe_intermediate_size=96, aux_loss_coef=0.3),
                 "v3a with the MoE block (8 routed experts, top-2, beside the stage's 512-wide dense MLP), balance "
