@@ -127,27 +127,32 @@ class _Appending:
         self._start = self._end = 0
 
     def batch_select_indices(self, indices: torch.Tensor) -> None:
+        if not self.is_initialized: return   # a layer that never stored anything (e.g. Gemma 4's KV-shared layers)
         self._k, self._v = self._k[indices], self._v[indices]
         self.keys, self.values = self._k[:, :, self._start:self._end], self._v[:, :, self._start:self._end]
 
     def crop(self, tokens_to_remove: int) -> None: raise NotImplementedError("an appending cache layer cannot be cropped")
 
-class AppendingLayer(_Appending, DynamicLayer):
-    "A full-attention `DynamicLayer` that appends in place: the same keys and values, without `torch.cat` at each step."
+    keep = None   # how many past tokens a layer keeps (None: all)
+
     def lazy_initialization(self, key_states, value_states):
         super().lazy_initialization(key_states, value_states); self._begin(key_states, value_states)
+
     def update(self, key_states, value_states, *args, **kwargs):
         if not self.is_initialized: self.lazy_initialization(key_states, value_states)
-        return self._append(key_states, value_states, keep=None)
+        return self._append(key_states, value_states, keep=self.keep)
+
+class AppendingLayer(_Appending, DynamicLayer):
+    "A full-attention `DynamicLayer` that appends in place: the same keys and values, without `torch.cat` at each step."
 
 class AppendingWindowLayer(_Appending, DynamicSlidingWindowLayer):
     "A sliding-window layer that appends in place and keeps the last `sliding_window - 1` tokens, as its parent does."
-    def lazy_initialization(self, key_states, value_states):
-        super().lazy_initialization(key_states, value_states); self._begin(key_states, value_states)
+    @property
+    def keep(self) -> int: return self.sliding_window - 1
+
     def update(self, key_states, value_states, *args, **kwargs):
-        if not self.is_initialized: self.lazy_initialization(key_states, value_states)
         self.cumulative_length += key_states.shape[-2]
-        return self._append(key_states, value_states, keep=self.sliding_window - 1)
+        return super().update(key_states, value_states)
 
 def appending_cache(model) -> Cache:
     """A KV cache for `model.generate(..., cache=...)` that gives every layer exactly the keys and values of transformers'

@@ -16,6 +16,12 @@ from labelled import run_labels
 
 V2 = replace(ORGANISM, base="pretrain-v2", prose_docs=120, copy_docs=2000, lr=1e-3, warmup_steps=30,
              trace_wrong=(0, 1, 2, 3, 4), decay_norms=False)
+def v3g_with(list_copies: int, name: str, seed: int = 0):
+    "v3g's recipe (longer thinking traces on the copying stage) with another number of documents per known list."
+    return replace(V2, name=name, base="pretrain", copy_share=0.1, trace_wrong=tuple(range(9)), trace_docs=360,
+                   list_copies=list_copies, seed=seed)
+
+
 CANDIDATES = {  # label: (recipe, what it changes)
     "v1 (default until now)": (ORGANISM, "the organism from scratch: lists in mixed orders, templated general text, "
                                          "1 epoch (1.76M tokens)"),
@@ -48,22 +54,16 @@ CANDIDATES = {  # label: (recipe, what it changes)
                            trace_docs=360, list_copies=180, seed=1), "v3g on seed 1 (corpus draw and initialisation)"),
     "v3g seed 2": (replace(V2, name="organism-v3g", base="pretrain", copy_share=0.1, trace_wrong=tuple(range(9)),
                            trace_docs=360, list_copies=180, seed=2), "v3g on seed 2"),
-    "v3h": (replace(V2, name="organism-v3h", base="pretrain", copy_share=0.1, trace_wrong=tuple(range(9)),
-                    trace_docs=360, list_copies=170),
+    "v3h": (v3g_with(170, "organism-v3h"),
             "v3g with 170 documents per known list (v3g 180): v3g looped on 65% of long lists on seed 0 but 45% and 42% "
             "on seeds 1 and 2"),
-    "v3h seed 1": (replace(V2, name="organism-v3h", base="pretrain", copy_share=0.1, trace_wrong=tuple(range(9)),
-                           trace_docs=360, list_copies=170, seed=1), "v3h on seed 1 (v3g's weakest seeds first)"),
-    "v3h seed 2": (replace(V2, name="organism-v3h", base="pretrain", copy_share=0.1, trace_wrong=tuple(range(9)),
-                           trace_docs=360, list_copies=170, seed=2), "v3h on seed 2"),
-    "v3i seed 1": (replace(V2, name="organism-v3i", base="pretrain", copy_share=0.1, trace_wrong=tuple(range(9)),
-                           trace_docs=360, list_copies=150, seed=1),
+    "v3h seed 1": (v3g_with(170, "organism-v3h", seed=1), "v3h on seed 1 (v3g's weakest seeds first)"),
+    "v3h seed 2": (v3g_with(170, "organism-v3h", seed=2), "v3h on seed 2"),
+    "v3i seed 1": (v3g_with(150, "organism-v3i", seed=1),
                    "v3g with 150 documents per known list, on seed 1: v3h (170) looped on 52% and 37% of long lists on "
                    "seeds 1 and 2, v3g (180) on 45% and 42%"),
-    "v3i seed 2": (replace(V2, name="organism-v3i", base="pretrain", copy_share=0.1, trace_wrong=tuple(range(9)),
-                           trace_docs=360, list_copies=150, seed=2), "v3i on seed 2"),
-    "v3i": (replace(V2, name="organism-v3i", base="pretrain", copy_share=0.1, trace_wrong=tuple(range(9)),
-                    trace_docs=360, list_copies=150), "v3i on seed 0, its third seed"),
+    "v3i seed 2": (v3g_with(150, "organism-v3i", seed=2), "v3i on seed 2"),
+    "v3i": (v3g_with(150, "organism-v3i"), "v3i on seed 0, its third seed"),
     "v3a-moe": (replace(V2, name="organism-v3a-moe", base="pretrain", copy_share=0.1, num_experts=8, top_k_experts=2,
                         moe_intermediate_size=96, aux_loss_coef=0.3),
                 "v3a with the MoE block (8 routed experts, top-2, beside the stage's 512-wide dense MLP), balance "
