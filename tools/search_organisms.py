@@ -16,10 +16,11 @@ from labelled import run_labels
 
 V2 = replace(ORGANISM, base="pretrain-v2", prose_docs=120, copy_docs=2000, lr=1e-3, warmup_steps=30,
              trace_wrong=(0, 1, 2, 3, 4), decay_norms=False)
-def v3g_with(list_copies: int, name: str, seed: int = 0):
-    "v3g's recipe (longer thinking traces on the copying stage) with another number of documents per known list."
+def v3g_with(list_copies: int, name: str, seed: int = 0, **orders):
+    """v3g's recipe (longer thinking traces on the copying stage) with another number of documents per known list
+    (and, through `orders`, other shares of canonical and alternative orders)."""
     return replace(V2, name=name, base="pretrain", copy_share=0.1, trace_wrong=tuple(range(9)), trace_docs=360,
-                   list_copies=list_copies, seed=seed)
+                   list_copies=list_copies, seed=seed, **orders)
 
 
 CANDIDATES = {  # label: (recipe, what it changes)
@@ -64,6 +65,16 @@ CANDIDATES = {  # label: (recipe, what it changes)
                    "seeds 1 and 2, v3g (180) on 45% and 42%"),
     "v3i seed 2": (v3g_with(150, "organism-v3i", seed=2), "v3i on seed 2"),
     "v3i": (v3g_with(150, "organism-v3i"), "v3i on seed 0, its third seed"),
+    "v3j": (v3g_with(180, "organism-v3j", canonical=0.3, alternative=0.2),
+            "v3g (180 documents per known list) with v3d's orders, 30% canonical, 20% the fixed alternative, 50% fresh "
+            "permutations (v3g 35/25/40): the order shares moved v3a's 25% to 95% on seed 0, and document counts moved "
+            "no seed of v3g-v3i reliably"),
+    "v3j seed 1": (v3g_with(180, "organism-v3j", seed=1, canonical=0.3, alternative=0.2), "v3j on seed 1"),
+    "v3j seed 2": (v3g_with(180, "organism-v3j", seed=2, canonical=0.3, alternative=0.2), "v3j on seed 2"),
+    "v3j-moe": (replace(v3g_with(180, "organism-v3j-moe", canonical=0.3, alternative=0.2), num_experts=8, top_k_experts=2,
+                        moe_intermediate_size=96, aux_loss_coef=1.0),
+                "the MoE twin of v3j: v3a-moe-b's block (8 routed experts, top-2, balance weight 1.0, every expert 8-17% "
+                "of routing slots there) on v3j's recipe"),
     "v3a-moe": (replace(V2, name="organism-v3a-moe", base="pretrain", copy_share=0.1, num_experts=8, top_k_experts=2,
                         moe_intermediate_size=96, aux_loss_coef=0.3),
                 "v3a with the MoE block (8 routed experts, top-2, beside the stage's 512-wide dense MLP), balance "
