@@ -63,11 +63,12 @@ def evaluate(model, tokenizer, prompts=None, cfg: SamplingConfig | str = "greedy
                 cloze=cloze.value, cloze_ci=cloze.interval, cloze_n=cloze.n,
                 **rule_perplexity(model, tokenizer, heldout_general(100), cfg))
 
-def compare(before: dict, after: dict) -> PairedComparison:
-    "The loop rates of two `evaluate` results on the same prompts, paired by prompt id and clustered by task."
+def compare(before: dict, after: dict, alternative: str = "two-sided") -> PairedComparison:
+    """The loop rates of two `evaluate` results on the same prompts, paired by prompt id and clustered by task;
+    `alternative="less"` when `after` was meant to loop less."""
     task = dict(zip(before["prompt_ids"], before["tasks"]))
     return paired_comparison(dict(zip(before["prompt_ids"], before["looping"])), dict(zip(after["prompt_ids"], after["looping"])),
-                             task.__getitem__)
+                             task.__getitem__, alternative=alternative)
 
 def table(rows: dict, base: str | None = None) -> str:
     """A markdown table of `evaluate` results, one row per name; with `base`, each row's change in loop rate against that

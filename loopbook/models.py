@@ -263,6 +263,16 @@ class Adapter:
 
     def head_dim(self, i: int) -> int: return self.attention(i).head_dim
 
+    def head_states(self, kind: str, i: int) -> nn.Module | None:
+        """The module whose output holds layer `i`'s per-head `kind` states ('q', 'k' or 'v') as the attention uses
+        them: the per-head norm after the projection where the model has one (Gemma 3 and 4's `q_norm`, `k_norm`,
+        `v_norm`, Qwen3's), whose output is [..., heads, head_dim]; else the projection, whose output is flat
+        [..., heads · head_dim]. None where the layer reuses another layer's keys and values."""
+        if kind not in ("q", "k", "v"): raise LoopbookError(f"Unknown head kind {kind!r}: use 'q', 'k' or 'v'.")
+        attn = self.attention(i)
+        norm = getattr(attn, f"{kind}_norm", None)
+        return norm if norm is not None else getattr(attn, f"{kind}_proj", None)
+
     def size(self, kind: str, i: int) -> int:
         "How many components of `kind` ('neuron', 'expert', 'head') layer `i` has."
         if kind == "neuron": return m.down_proj.in_features if (m := self.mlp(i)) is not None else 0

@@ -80,15 +80,16 @@ def cluster_bootstrap(flags: list[bool], clusters: list, n_boot: int = 2000, see
     rates.sort()
     return rates[int(0.025 * n_boot)], rates[int(0.975 * n_boot) - 1]
 
-def compare_records(before: list[dict], after: list[dict], cluster: str = "task") -> PairedComparison:
+def compare_records(before: list[dict], after: list[dict], cluster: str = "task",
+                    alternative: str = "two-sided") -> PairedComparison:
     """The change in loop rate between two runs over the same prompts: paired by (prompt id, seed), clustered by task
-    (or task × template)."""
+    (or task × template); `alternative="less"` when the second run was meant to loop less."""
     def flags(records):
         out = {(r["prompt_id"], r["seed"]): score(r)["looping"] for r in records}
         if len(out) != len(records): raise ValueError("compare_records: two records share a prompt id and seed.")
         return out
     key = {(r["prompt_id"], r["seed"]): r["task"] if cluster == "task" else (r["task"], r["template"]) for r in before}
-    return paired_comparison(flags(before), flags(after), key)
+    return paired_comparison(flags(before), flags(after), key, alternative=alternative)
 
 def summarize(records: list[dict], cluster: str = "task") -> dict:
     "Loop rate with Wilson and cluster-bootstrap intervals, distinct loop spots, coverage, `cov_all` and outcome counts."

@@ -30,15 +30,16 @@ from .models import Adapter
 from .phenomenology import write_search_row
 from .probes import cloze_accuracy, heldout_general, perplexity
 from .scoring import compare_records, summarize
+from .stats import judge
 from .training import ORGANISM, pack, partial_folder, publish, train, train_tokenizer
 from .zoo import load_model
 
 # %% auto #0
-__all__ = ['WORDS', 'TITLES', 'GIVENS', 'SITES', 'CANONICAL', 'MEMORISED', 'HABIT', 'VARIANTS', 'Variant', 'read_variant',
-           'base_recipe', 'made_up_names', 'chant_document', 'short_chant', 'chat_document', 'known_lists',
-           'base_documents', 'stage_documents', 'ActivationL1', 'activation_sparsity', 'build_variant', 'splits',
-           'list_probabilities', 'measure_variant', 'site_cases', 'weight_change', 'search_edit', 'confirm_edit',
-           'row_summary', 'probe', 'variant', 'search_rows', 'bar_met']
+__all__ = ['WORDS', 'TITLES', 'GIVENS', 'SITES', 'CANONICAL', 'MEMORISED', 'HABIT', 'VARIANTS', 'MIN_CONTROLS', 'Variant',
+           'read_variant', 'base_recipe', 'made_up_names', 'chant_document', 'short_chant', 'chat_document',
+           'known_lists', 'base_documents', 'stage_documents', 'ActivationL1', 'activation_sparsity', 'build_variant',
+           'splits', 'list_probabilities', 'measure_variant', 'site_cases', 'weight_change', 'search_edit',
+           'confirm_edit', 'row_summary', 'probe', 'variant', 'search_rows', 'confirmed', 'bar_met']
 
 # %% ../nbs/api/search.ipynb #9966776c
 @dataclass(frozen=True)
@@ -332,9 +333,11 @@ def search_edit(model, tokenizer, records, prompts, sites=tuple(SITES), alphas=(
     return dict(best=best, tried=tried, base={k: round(v, 4) for k, v in base.items()})
 
 # %% ../nbs/api/search.ipynb #63cef550
-def confirm_edit(model, tokenizer, edits, ps: dict, base_records: dict, base: dict, controls: int = 3,
+def confirm_edit(model, tokenizer, edits, ps: dict, base_records: dict, base: dict, controls: int = 10,
                  batch_size: int = 96) -> dict:
-    "The held-out verdict on `edits` against the base and `controls` random edits of the same size and strength."
+    """The held-out verdict on `edits` against the base and `controls` random edits of the same size and strength:
+    `loopbook.stats.judge` on the one-sided, list-clustered change (the edit was chosen to lower loops) and the edit's
+    rank among the controls, with halving the loop rate as the effect size."""
     def run(es, split):
         with apply(model, es): return generate_records(model, tokenizer, ps[split], batch_size=batch_size, progress=False)
     held, gap = run(edits, "heldout"), run(edits, "gap")
@@ -343,13 +346,15 @@ def confirm_edit(model, tokenizer, edits, ps: dict, base_records: dict, base: di
     alpha = edits[0].factor
     randoms = random_controls(model, "neuron", len(edits), controls, [e.address for e in edits])
     random_rates = [summarize(run([Edit.of(c, alpha) for c in cs], "heldout"))["loop_rate"] for cs in randoms.values()]
-    cmp, h, g = compare_records(base_records["heldout"], held), summarize(held), summarize(gap)
+    cmp, h, g = compare_records(base_records["heldout"], held, alternative="less"), summarize(held), summarize(gap)
     b = base["heldout"]
+    verdict = judge(cmp, random_rates, coverage=(b["cov_all"], h["cov_all"]))
     relative = (b["loop_rate"] - h["loop_rate"]) / b["loop_rate"] if b["loop_rate"] else 0.0
-    checks = dict(halves=relative >= 0.5, cov_all=h["cov_all"] > b["cov_all"], beats_random=all(r > h["loop_rate"] for r in random_rates),
+    checks = dict(halves=relative >= 0.5, cov_all=h["cov_all"] > b["cov_all"], judged=verdict["specific"],
                   perplexity=abs(ppl / base["perplexity"] - 1) < 0.01, cloze=cloze[0] >= base["cloze"][0],
                   gap=g["coverage"] >= base["gap"]["coverage"] - 0.01, small=len(edits) <= 4)
     return dict(heldout=_brief(h), gap=_brief(g), relative=round(relative, 4), p=cmp.p, clusters=cmp.clusters,
+                p_min=cmp.p_min, mde=round(cmp.mde, 4), word=verdict["word"], rank=verdict["rank"]["rank"],
                 change_ci=[round(x, 4) for x in cmp.ci], random=[round(r, 4) for r in random_rates],
                 perplexity=round(ppl, 4), cloze=cloze, checks=checks, met=all(checks.values()))
 
@@ -437,11 +442,19 @@ def search_rows(log: dict) -> list[dict]:
     "The rows of the search log that `probe` wrote."
     return [r for r in log["runs"] if "measured" in r]
 
+MIN_CONTROLS = 10   # a confirmation needs this many random edits: with 3, luck alone beats them 1 time in 4
+
+def confirmed(c: dict | None) -> bool:
+    "Whether a row's confirmation met the bar under `judge`'s rule: every check, against at least MIN_CONTROLS random edits."
+    return bool(c) and c["met"] and len(c["random"]) >= MIN_CONTROLS
+
 def bar_met(rows: list[dict]) -> dict:
-    "Per variant: the seeds probed and the seeds on which the bar was met."
+    """Per variant: the seeds probed, the seeds on which the bar was met (`confirmed`), and the seeds whose row met
+    every check of its time but against fewer than MIN_CONTROLS random edits (rows written before `judge` ruled)."""
     out = {}
     for r in rows:
-        d = out.setdefault(r["variant"]["name"], dict(seeds=[], met=[]))
+        d = out.setdefault(r["variant"]["name"], dict(seeds=[], met=[], too_few_controls=[]))
         d["seeds"].append(r["seed"])
-        if r["confirm"] and r["confirm"]["met"]: d["met"].append(r["seed"])
+        if confirmed(r["confirm"]): d["met"].append(r["seed"])
+        elif r["confirm"] and r["confirm"]["met"]: d["too_few_controls"].append(r["seed"])
     return out

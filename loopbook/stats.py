@@ -7,20 +7,22 @@ Docs: https://loopbook.github.io/loopbook/api/stats.html.md"""
 # %% ../nbs/api/stats.ipynb #08d061ee
 from __future__ import annotations
 
-import itertools
 import math
-import random
+import warnings
 from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
+from scipy import stats as sps
+
 # %% auto #0
-__all__ = ['Rate', 'PairedComparison', 'paired_comparison', 'control_rank', 'judge', 'mean_interval', 'mean_difference',
-           'benjamini_hochberg']
+__all__ = ['ALPHA', 'POWER', 'EXACT_UP_TO', 'MC_FLIPS', 'COVERAGE_MARGIN', 'Rate', 'PairedComparison', 'paired_comparison',
+           'control_rank', 'judge', 'mean_interval', 'mean_difference', 'benjamini_hochberg']
 
 # %% ../nbs/api/stats.ipynb #4ebb52bf
 @dataclass(frozen=True)
 class Rate:
-    "`k` successes out of `n`, with a Wilson score interval at confidence `z`."
+    "`k` successes out of `n`, with a Wilson score interval at confidence `z` (scipy's `binomtest(...).proportion_ci`)."
     k: int
     n: int
     z: float = 1.96
@@ -32,60 +34,113 @@ class Rate:
     def interval(self) -> tuple[float, float]:
         "The Wilson score interval."
         if not self.n: return (0.0, 1.0)
-        p, z2 = self.value, self.z ** 2
-        centre = (p + z2 / (2 * self.n)) / (1 + z2 / self.n)
-        half = self.z * math.sqrt(p * (1 - p) / self.n + z2 / (4 * self.n ** 2)) / (1 + z2 / self.n)
-        return (min(p, max(0.0, centre - half)), max(p, min(1.0, centre + half)))   # holds p despite rounding
+        ci = sps.binomtest(self.k, self.n).proportion_ci(confidence_level=math.erf(self.z / math.sqrt(2)), method="wilson")
+        p = self.value
+        return (min(p, max(0.0, float(ci.low))), max(p, min(1.0, float(ci.high))))   # holds p despite rounding
 
     def __str__(self):
         lo, hi = self.interval
         return f"{self.value:.0%} [{lo:.0%}, {hi:.0%}] (n={self.n})"
 
 # %% ../nbs/api/stats.ipynb #74bcc30b
+ALPHA = 0.05        # the level every verdict tests at
+POWER = 0.8         # the power a minimum detectable effect is stated at
+EXACT_UP_TO = 16    # clusters up to which the sign-flip test enumerates all 2^c flips; beyond, MC_FLIPS random flips
+MC_FLIPS = 20000
+
 @dataclass(frozen=True)
 class PairedComparison:
     "A change in a rate between two conditions over the same prompts, with cluster-aware inference."
     n: int
     clusters: int
+    changed: int              # clusters whose count changed: only these can move the sign-flip test
     before: float
     after: float
-    ci: tuple[float, float]   # 95% cluster-bootstrap interval of after - before
-    p: float                  # two-sided cluster sign-flip p-value
-    p_min: float              # the smallest p-value this many clusters allows
+    ci: tuple[float, float]   # 95% interval of after − before, from inverting the sign-flip test
+    p: float                  # cluster sign-flip p-value for `alternative`
+    p_min: float              # the smallest p-value the changed clusters allow (the test's floor)
+    alternative: str          # "two-sided", or "less" / "greater" when the direction was stated before the data
+    mde: float                # the smallest change this design detects at ALPHA with POWER (inf: none)
 
     @property
     def change(self) -> float: return self.after - self.before
 
-    def __str__(self):
-        return (f"{self.before:.0%} → {self.after:.0%} (change {self.change:+.0%} [{self.ci[0]:+.0%}, {self.ci[1]:+.0%}], "
-                f"p = {self.p:.2g}{', the smallest possible' if self.p <= self.p_min + 1e-12 else ''}; n = {self.n} prompts "
-                f"in {self.clusters} clusters)")
+    @property
+    def decidable(self) -> bool:
+        "Whether the test's floor lies below ALPHA: with fewer changed clusters no effect could be significant."
+        return self.p_min < ALPHA
 
-def paired_comparison(before: dict, after: dict, cluster, n_boot: int = 2000, seed: int = 0) -> PairedComparison:
+    def __str__(self):
+        side = "" if self.alternative == "two-sided" else f", one-sided ({self.alternative})"
+        floor = ", the smallest possible" if self.p <= self.p_min + 1e-12 else ""
+        return (f"{self.before:.0%} → {self.after:.0%} (change {self.change:+.0%} [{self.ci[0]:+.0%}, {self.ci[1]:+.0%}], "
+                f"p = {self.p:.2g}{side}{floor}; floor {self.p_min:.2g} from {self.changed} changed clusters; detects "
+                f"{'no change' if math.isinf(self.mde) else f'±{self.mde:.0%}'}; n = {self.n} prompts in {self.clusters} clusters)")
+
+def _flips(k: int, seed: int) -> np.ndarray:
+    "Every sign pattern over `k` clusters (k ≤ EXACT_UP_TO), else MC_FLIPS seeded random ones: [flips, k]."
+    if k <= EXACT_UP_TO: return 1 - 2 * ((np.arange(2 ** k)[:, None] >> np.arange(k)) & 1).astype(np.float64)
+    return np.random.default_rng(seed).choice([-1.0, 1.0], size=(MC_FLIPS, k))
+
+def _inverted_interval(d: np.ndarray, n: np.ndarray, seed: int, alpha: float = ALPHA) -> tuple[float, float]:
+    """The interval of rate changes δ the two-sided sign-flip test does not reject: the residuals d − δ·n of the clusters
+    are flipped, and δ is kept while the flips reach the observed |Σ residual| more often than `alpha`."""
+    signs, est = _flips(len(d), seed), d.sum() / n.sum()
+    def p(delta):
+        r = d - delta * n
+        extreme = (np.abs(signs @ r) >= abs(r.sum()) - 1e-9).sum()
+        return extreme / len(signs) if len(d) <= EXACT_UP_TO else (extreme + 1) / (len(signs) + 1)
+    def edge(outside):
+        inside = est
+        if p(outside) > alpha: return outside
+        for _ in range(40): mid = (inside + outside) / 2; inside, outside = (mid, outside) if p(mid) > alpha else (inside, mid)
+        return inside
+    return (edge(-1.0), edge(1.0))
+
+def _mde(d: np.ndarray, n: np.ndarray, base: float, floor: float, alpha: float, two_sided: bool) -> float:
+    """The smallest change detectable at `alpha` with POWER: (z_α + z_power) × the cluster-robust standard error of the
+    change (from the clusters' residuals; from a binomial at the base rate when they do not vary); inf if even every
+    cluster changing together could not reach `alpha`."""
+    if floor >= alpha: return math.inf
+    k, total = len(d), n.sum()
+    resid = d - n * d.sum() / total
+    se = math.sqrt(k / max(1, k - 1) * float((resid ** 2).sum())) / total if k > 1 else 0.0
+    if se == 0: se = math.sqrt(2 * max(base * (1 - base), 1 / total) / total)
+    z = sps.norm.ppf(1 - alpha / (2 if two_sided else 1)) + sps.norm.ppf(POWER)
+    return float(min(1.0, z * se))
+
+def paired_comparison(before: dict, after: dict, cluster, alternative: str = "two-sided", seed: int = 0) -> PairedComparison:
     """Compare `after[k]` with `before[k]` (booleans keyed by prompt id) over the same keys, clustered by `cluster(k)`
-    (a function, or a dict from key to cluster)."""
+    (a function, or a dict from key to cluster). The p-value is scipy's paired permutation test on the clusters'
+    counts (a cluster sign flip: exact up to EXACT_UP_TO changed clusters); `alternative` = "less" when the change was
+    predicted to lower the rate before the data were seen, "greater" for a rise."""
     if set(before) != set(after):
         raise ValueError(f"paired_comparison needs the same prompt ids on both sides; {len(set(before) ^ set(after))} differ.")
     if not before: raise ValueError("paired_comparison needs at least one prompt.")
+    if alternative not in ("two-sided", "less", "greater"):
+        raise ValueError(f"alternative must be 'two-sided', 'less' or 'greater', not {alternative!r}.")
     key = cluster.__getitem__ if isinstance(cluster, dict) else cluster
     groups = defaultdict(lambda: [0, 0, 0])                     # per cluster: n, before count, after count
     for k in before:
         g = groups[key(k)]; g[0] += 1; g[1] += bool(before[k]); g[2] += bool(after[k])
-    g = list(groups.values())
-    n, b, a = (sum(x[i] for x in g) for i in range(3))
-    rng, changes = random.Random(seed), []
-    for _ in range(n_boot):
-        pick = [g[rng.randrange(len(g))] for _ in g]
-        changes.append((sum(x[2] for x in pick) - sum(x[1] for x in pick)) / sum(x[0] for x in pick))
-    changes.sort()
-    diffs = [x[2] - x[1] for x in g]
-    observed = abs(sum(diffs))
-    if len(g) <= 16: flips = itertools.product((1, -1), repeat=len(g)); total = 2 ** len(g)
-    else: flips = ([rng.choice((1, -1)) for _ in g] for _ in range(20000)); total = 20000
-    extreme = sum(abs(sum(s * d for s, d in zip(f, diffs))) >= observed - 1e-9 for f in flips)
-    return PairedComparison(n=n, clusters=len(g), before=b / n, after=a / n,
-                            ci=(changes[int(0.025 * n_boot)], changes[int(0.975 * n_boot) - 1]),
-                            p=extreme / total, p_min=2 / 2 ** len(g) if len(g) <= 16 else 1 / 20000)
+    n_, b, a = (np.array([g[i] for g in groups.values()], dtype=np.float64) for i in range(3))
+    moved = a != b
+    k = int(moved.sum())
+    if k == 0: p = 1.0
+    elif k == 1:     # one changed cluster: its two signs (scipy's test needs two observations)
+        d = float((a - b)[moved][0])
+        p = 1.0 if alternative == "two-sided" or (d < 0) != (alternative == "less") else 0.5
+    else:
+        res = sps.permutation_test((b[moved], a[moved]), lambda x, y, axis: np.sum(y - x, axis=axis), vectorized=True,
+                                   permutation_type="samples", alternative=alternative, rng=seed,
+                                   n_resamples=np.inf if k <= EXACT_UP_TO else MC_FLIPS)
+        p = float(min(1.0, res.pvalue))
+    sides = 2 if alternative == "two-sided" else 1
+    floor = 1.0 if k == 0 else sides / 2 ** k if k <= EXACT_UP_TO else 1 / (MC_FLIPS + 1)
+    return PairedComparison(n=int(n_.sum()), clusters=len(n_), changed=k, before=b.sum() / n_.sum(),
+                            after=a.sum() / n_.sum(), ci=_inverted_interval(a - b, n_, seed), p=p, p_min=min(1.0, floor),
+                            alternative=alternative,
+                            mde=_mde(a - b, n_, b.sum() / n_.sum(), sides / 2 ** min(len(n_), 60), ALPHA, sides == 2))
 
 # %% ../nbs/api/stats.ipynb #c3153bda
 def control_rank(value: float, controls: list[float], lower_is_better: bool = True) -> dict:
@@ -96,49 +151,71 @@ def control_rank(value: float, controls: list[float], lower_is_better: bool = Tr
     return dict(rank=1 + sum(sign * c < sign * value for c in controls), n=len(controls),
                 p=(1 + as_good) / (1 + len(controls)))
 
-def judge(cmp: PairedComparison, controls: list[float]) -> dict:
-    """The verdict on an intervention from its paired comparison with the base (`cmp`) and the rates under random
-    controls of the same size: whether it lowers the rate, whether it is specific, and the word for it."""
+COVERAGE_MARGIN = 0.02   # "lowers loops" needs held-out cov_all to fall by at most this: a cure that breaks lists is none
+
+def judge(cmp: PairedComparison, controls: list[float], coverage: tuple[float, float] | None = None,
+          margin: float = COVERAGE_MARGIN) -> dict:
+    """The verdict on an intervention meant to lower a rate: `cmp` is its one-sided (`alternative="less"`) paired
+    comparison with the base, `controls` the rates under random controls of the same size, `coverage` the base's and
+    the intervention's held-out coverage of all items (`cov_all`) where measured. It **lowers** the rate when p < ALPHA
+    with the change negative and coverage within `margin`; it is **specific** when it also ranks first among the
+    controls with empirical p < 0.1. When the change goes the predicted way but the clusters that moved cannot reach
+    ALPHA (or the design's clusters never could), the verdict is "Cannot decide at this design", not "Negative"."""
+    if cmp.alternative != "less":
+        raise ValueError("judge tests an intervention meant to lower the rate: compare with alternative='less'.")
     rank = control_rank(cmp.after, controls)
-    lowers = cmp.p < 0.05 and cmp.change < 0
+    keeps = coverage is None or coverage[1] >= coverage[0] - margin
+    significant = cmp.p < ALPHA and cmp.change < 0
+    lowers = significant and keeps
     specific = lowers and rank["rank"] == 1 and rank["p"] < 0.1
-    return dict(cmp=cmp, rank=rank, lowers=lowers, specific=specific,
-                word="Positive" if specific else "Real but not specific" if lowers else "Negative")
+    undecidable = not significant and (math.isinf(cmp.mde) or (cmp.change < 0 and not cmp.decidable))
+    word = ("Cannot decide at this design" if undecidable else "Lowers loops by breaking the lists" if significant and not keeps
+            else "Positive" if specific else "Real but not specific" if lowers else "Negative")
+    return dict(cmp=cmp, rank=rank, lowers=lowers, specific=specific, keeps_coverage=keeps, decidable=not undecidable,
+                word=word, mde=cmp.mde)
 
 # %% ../nbs/api/stats.ipynb #fdb062a4
-def mean_interval(values: dict, cluster, n_boot: int = 2000, seed: int = 0) -> tuple[float, tuple[float, float]]:
-    "The mean of `values` (keyed by id) and its 95% interval from resampling clusters (`cluster`: a function or dict)."
-    if not values: raise ValueError("mean_interval needs at least one value.")
+def _cluster_sums(values: dict, cluster) -> tuple[np.ndarray, np.ndarray]:
+    "Per cluster: the sum and the count of `values` (keyed by id), clustered by `cluster` (a function or dict)."
     key = cluster.__getitem__ if isinstance(cluster, dict) else cluster
-    groups = defaultdict(list)
-    for k, v in values.items(): groups[key(k)].append(float(v))
-    g = [(sum(v), len(v)) for v in groups.values()]
-    rng, means = random.Random(seed), []
-    for _ in range(n_boot):
-        pick = [g[rng.randrange(len(g))] for _ in g]
-        means.append(sum(s for s, _ in pick) / sum(n for _, n in pick))
-    means.sort()
-    return sum(s for s, _ in g) / sum(n for _, n in g), (means[int(0.025 * n_boot)], means[int(0.975 * n_boot) - 1])
+    groups = defaultdict(lambda: [0.0, 0])
+    for k, v in values.items(): g = groups[key(k)]; g[0] += float(v); g[1] += 1
+    return np.array([g[0] for g in groups.values()]), np.array([g[1] for g in groups.values()], dtype=np.float64)
+
+def _interval(statistic, samples, n_boot: int, seed: int) -> tuple[float, float]:
+    """A 95% BCa interval of `statistic` over cluster indices, each sample resampled on its own (scipy's `bootstrap`);
+    a sample of one cluster has nothing to resample and is held fixed."""
+    point = statistic(*samples)
+    free = [i for i, s in enumerate(samples) if len(s) >= 2]
+    if not free: return (point, point)
+    def on_free(*drawn):
+        full = list(samples)
+        for i, d in zip(free, drawn): full[i] = d
+        return statistic(*full)
+    with warnings.catch_warnings():                 # scipy warns on a degenerate sample, handled below
+        warnings.simplefilter("ignore")
+        res = sps.bootstrap([samples[i] for i in free], on_free, vectorized=False, paired=False, n_resamples=n_boot,
+                            method="BCa", rng=seed)
+    lo, hi = float(res.confidence_interval.low), float(res.confidence_interval.high)
+    if not (np.isfinite(lo) and np.isfinite(hi)): return (point, point)   # every resample alike: no spread to show
+    return (min(lo, point), max(hi, point))
+
+def mean_interval(values: dict, cluster, n_boot: int = 2000, seed: int = 0) -> tuple[float, tuple[float, float]]:
+    "The mean of `values` (keyed by id) and its 95% BCa interval from resampling clusters (`cluster`: a function or dict)."
+    if not values: raise ValueError("mean_interval needs at least one value.")
+    s, n = _cluster_sums(values, cluster)
+    mean = lambda i: s[i].sum() / n[i].sum()
+    return float(mean(np.arange(len(s)))), _interval(mean, (np.arange(len(s)),), n_boot, seed)
 
 def mean_difference(a: dict, b: dict, cluster, n_boot: int = 2000, seed: int = 0) -> tuple[float, tuple[float, float]]:
-    "mean(`a`) − mean(`b`) for two groups of values keyed by id, with a 95% interval from resampling clusters of both."
+    """mean(`a`) − mean(`b`) for two groups of values keyed by id, with a 95% BCa interval that resamples each group's
+    clusters on its own."""
     if not a or not b: raise ValueError("mean_difference needs values in both groups.")
-    key = cluster.__getitem__ if isinstance(cluster, dict) else cluster
-    groups = defaultdict(lambda: [0.0, 0, 0.0, 0])            # per cluster: sum and n of a, sum and n of b
-    for side, values in ((0, a), (2, b)):
-        for k, v in values.items(): g = groups[key(k)]; g[side] += float(v); g[side + 1] += 1
-    g = list(groups.values())
-    diff = lambda gs: sum(x[0] for x in gs) / max(1, sum(x[1] for x in gs)) - sum(x[2] for x in gs) / max(1, sum(x[3] for x in gs))
-    rng, diffs = random.Random(seed), []
-    for _ in range(n_boot):
-        pick = [g[rng.randrange(len(g))] for _ in g]
-        if sum(x[1] for x in pick) and sum(x[3] for x in pick): diffs.append(diff(pick))
-    diffs.sort()
-    return diff(g), (diffs[int(0.025 * len(diffs))], diffs[int(0.975 * len(diffs)) - 1])
+    (sa, na), (sb, nb) = _cluster_sums(a, cluster), _cluster_sums(b, cluster)
+    diff = lambda i, j: sa[i].sum() / na[i].sum() - sb[j].sum() / nb[j].sum()
+    samples = (np.arange(len(sa)), np.arange(len(sb)))
+    return float(diff(*samples)), _interval(diff, samples, n_boot, seed)
 
 def benjamini_hochberg(pvalues: list[float]) -> list[float]:
-    "Benjamini–Hochberg adjusted p-values (q-values) of `pvalues`, in their order."
-    m, q, running = len(pvalues), [1.0] * len(pvalues), 1.0
-    for rank, i in reversed(list(enumerate(sorted(range(m), key=lambda i: pvalues[i]), 1))):
-        running = min(running, pvalues[i] * m / rank); q[i] = running
-    return q
+    "Benjamini–Hochberg adjusted p-values (q-values) of `pvalues`, in their order (scipy's `false_discovery_control`)."
+    return [float(q) for q in sps.false_discovery_control(pvalues, method="bh")] if len(pvalues) else []
