@@ -24,7 +24,7 @@ from .training import (Recipe, content_hash, gemma4_config, pack, partial_folder
                                shipped_dir, train, train_tokenizer)
 
 # %% auto #0
-__all__ = ['organism_corpus', 'base_hash', 'recipe_hash', 'find_built', 'start_from_base', 'build_organism']
+__all__ = ['organism_corpus', 'base_hash', 'recipe_hash', 'find_built', 'start_from_base', 'training_blocks', 'build_organism']
 
 # %% ../nbs/api/organism.ipynb #75cce8fc
 def organism_corpus(recipe: Recipe) -> list[str]:
@@ -60,6 +60,10 @@ def start_from_base(recipe: Recipe):
     assert not unexpected and all(any(s in k for s in moe_only) for k in missing), (missing, unexpected)
     return model, PreTrainedTokenizerFast.from_pretrained(base)
 
+def training_blocks(recipe: Recipe, docs: list[str], tokenizer) -> tuple[torch.Tensor, int]:
+    "The rows `recipe` trains on: its documents packed, plus its share of copy rows; and how many copy rows those are."
+    return with_copy_rows(pack(docs, tokenizer, recipe.seq_len), recipe.copy_share, recipe.vocab_size, recipe.seed + 1)
+
 def _shipped_without_source(recipe: Recipe) -> Path | None:
     d = shipped_dir() / recipe.name / "recipe.json"
     if d.exists() and json.loads(d.read_text())["recipe"] == json.loads(json.dumps(recipe.to_dict())): return d.parent
@@ -80,7 +84,7 @@ def build_organism(recipe: Recipe, out: Path | None = None, progress: bool = Tru
     torch.manual_seed(recipe.seed)
     if recipe.base: model, tokenizer = start_from_base(recipe)
     else: model, tokenizer = None, train_tokenizer(docs, recipe.vocab_size)
-    blocks, extra = with_copy_rows(pack(docs, tokenizer, recipe.seq_len), recipe.copy_share, recipe.vocab_size, recipe.seed + 1)
+    blocks, extra = training_blocks(recipe, docs, tokenizer)
     model, log = train(recipe, blocks, progress=progress, model=model)
     meta = dict(recipe=recipe.to_dict(), hash=digest, base_hash=base_hash(recipe), tokens=blocks.numel(), documents=len(docs),
                 copy_rows=extra, copy=round(copy_score(model), 4),

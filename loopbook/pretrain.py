@@ -26,7 +26,7 @@ from .corpus import build_corpus
 from .errors import LoopbookError
 from .induction import copy_score, head_scores, repeated_sequences
 from .prose import SHAKESPEARE, prose_documents, speeches
-from .training import (ORGANISM, RECIPES, content_hash, gemma4_config, lr_at, optimizer, pack,
+from .training import (FROM_SCRATCH, ORGANISM, RECIPES, content_hash, gemma4_config, lr_at, optimizer, pack,
                                partial_folder, publish, recipe_dict, save_checkpoint, shipped_dir, train_tokenizer)
 
 # %% auto #0
@@ -264,7 +264,7 @@ def pretrain(p: Pretraining = Pretraining(), out: Path | None = None, progress: 
     out = Path(out or cache_dir() / "organisms" / f"{p.name}-{digest}")
     start = time.time()
     torch.manual_seed(p.seed)
-    tokenizer = train_tokenizer(epochs[0] + build_corpus(shape), shape.vocab_size)
+    tokenizer = train_tokenizer(epochs[0] + build_corpus(FROM_SCRATCH), shape.vocab_size)   # and the first organisms' corpus
     blocks = torch.cat([pack(docs, tokenizer, p.seq_len) for docs in epochs])
     text_rows = len(blocks)
     blocks, extra = with_copy_rows(blocks, p.copy_share, shape.vocab_size, p.seed + 1)

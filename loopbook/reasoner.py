@@ -51,7 +51,7 @@ class Reasoning:
 
     def to_dict(self) -> dict: return recipe_dict(self, ("copy_share",))
 
-REASONER = Reasoning()
+REASONER = Reasoning(copy_share=0.1)   # copy rows keep the base organism's in-context copying alive
 REASONERS = {REASONER.name: REASONER}
 
 # %% ../nbs/api/reasoner.ipynb #437996f9

@@ -31,7 +31,7 @@ from .phenomenology import write_search_row
 from .probes import cloze_accuracy, heldout_general, perplexity
 from .scoring import compare_records, summarize
 from .stats import judge
-from .training import ORGANISM, pack, partial_folder, publish, train, train_tokenizer
+from .training import FROM_SCRATCH, pack, partial_folder, publish, train, train_tokenizer
 from .zoo import load_model
 
 # %% auto #0
@@ -60,7 +60,7 @@ class Variant:
     def __post_init__(self):
         object.__setattr__(self, "overrides", tuple(sorted(dict(self.overrides).items())))   # one spelling, one hash
         object.__setattr__(self, "copies", tuple(self.copies))
-        known = {f.name for f in fields(ORGANISM)}
+        known = {f.name for f in fields(FROM_SCRATCH)}
         bad = [k for k, _ in self.overrides if k not in known or k in ("name", "seed")]
         if bad: raise LoopbookError(f"Variant {self.name!r}: {', '.join(bad)} cannot be overridden (a recipe field other than name and seed).")
         if self.copies and not (len(self.copies) == 2 and 0 < self.copies[0] <= self.copies[1]):
@@ -91,8 +91,9 @@ def read_variant(path) -> Variant:
 
 # %% ../nbs/api/search.ipynb #3fb88b48
 def base_recipe(v: Variant, seed: int):
-    "The organism recipe of `v`'s base at `seed`."
-    return replace(ORGANISM, name=f"search-{v.name}", seed=seed, **dict(v.overrides))
+    """The organism recipe of `v`'s base at `seed`: the from-scratch recipe the search log's rows were made on (the
+    copying organism, `ORGANISM`, is issue 39's search)."""
+    return replace(FROM_SCRATCH, name=f"search-{v.name}", seed=seed, **dict(v.overrides))
 
 # %% ../nbs/api/search.ipynb #16097a5b
 WORDS = tuple("""apple pear plum cherry lemon lime grape melon peach mango berry fig date olive onion garlic carrot

@@ -20,12 +20,17 @@ from .reasoner import REASONERS, build_reasoner
 from .training import RECIPES
 
 # %% auto #0
-__all__ = ['default_model', 'names', 'checkpoint_path', 'load_model']
+__all__ = ['default_model', 'gap_lists', 'names', 'checkpoint_path', 'load_model']
 
 # %% ../nbs/api/zoo.ipynb #dd4d3b6c
 def default_model() -> str:
     "The model the chapters use: `$LOOPBOOK_MODEL`, else the built-in organism."
     return os.environ.get("LOOPBOOK_MODEL") or "organism"
+
+def gap_lists(name_or_path) -> set[str]:
+    "The lists a built-in organism's corpus leaves as gaps (seen too rarely to know); none for any other model."
+    stage = str(name_or_path).partition("@step")[0]
+    return set(RECIPES[stage].gap_lists) if stage in RECIPES else set()
 
 def names() -> list[str]:
     "Every built-in model name (each also takes `@stepN` where its stage kept checkpoints)."

@@ -6,9 +6,9 @@ import torch
 from transformers import AutoTokenizer
 
 from loopbook.errors import LoopbookError
-from loopbook.organism import organism_corpus, recipe_hash, start_from_base
+from loopbook.organism import organism_corpus, recipe_hash, start_from_base, training_blocks
 from loopbook.pretrain import PRETRAININGS, pretrained, pretraining_digest
-from loopbook.training import RECIPES, pack, shipped_dir, train, train_tokenizer
+from loopbook.training import RECIPES, shipped_dir, train, train_tokenizer
 from loopbook.zoo import checkpoint_path, load_model
 
 SHIPPED = sorted(p.name for p in shipped_dir().iterdir() if (p / "recipe.json").exists() and p.name in RECIPES)
@@ -34,7 +34,7 @@ def test_recipe_reproduces_first_steps(name):
     model, tokenizer = start_from_base(recipe) if recipe.base else (None, train_tokenizer(docs, recipe.vocab_size))
     assert tokenizer.get_vocab() == AutoTokenizer.from_pretrained(folder).get_vocab()
     logged = json.loads((folder / "recipe.json").read_text())["log"][:3]
-    _, log = train(recipe, pack(docs, tokenizer, recipe.seq_len), max_steps=3, progress=False, model=model)
+    _, log = train(recipe, training_blocks(recipe, docs, tokenizer)[0], max_steps=3, progress=False, model=model)
     for ours, theirs in zip(log, logged):
         assert ours["loss"] == pytest.approx(theirs["loss"], rel=1e-3), (ours, theirs)
 
