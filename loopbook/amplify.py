@@ -8,6 +8,7 @@ Docs: https://loopbook.github.io/loopbook/api/amplify.html.md"""
 from __future__ import annotations
 
 import json
+import math
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,9 +24,9 @@ from .interventions import Hooks
 from .models import Adapter
 
 # %% auto #0
-__all__ = ['KINDS', 'Component', 'sizes', 'total_components', 'masking', 'kept', 'learn_mask', 'amplify', 'amplify_all',
-           'random_like', 'Pivot', 'pivot_by_prefix', 'pivot_by_branching', 'encode_pivots', 'sample_traces',
-           'find_pivots', 'write_pivots', 'read_pivots', 'finetune']
+__all__ = ['KINDS', 'Component', 'sizes', 'total_components', 'masking', 'kept', 'learn_mask', 'checkpoints', 'amplify',
+           'amplify_all', 'random_like', 'Pivot', 'pivot_by_prefix', 'pivot_by_branching', 'encode_pivots',
+           'sample_traces', 'find_pivots', 'write_pivots', 'read_pivots', 'finetune']
 
 # %% ../nbs/api/amplify.ipynb #44e4a6a2
 KINDS = ("q", "k", "v", "neuron")   # DCM's components: query, key and value heads, and MLP neurons
@@ -66,24 +67,29 @@ def total_components(model) -> int:
     return sum(sum(v) for v in sizes(model).values())
 
 # %% ../nbs/api/amplify.ipynb #a851a08d
-def _scale_last(out: torch.Tensor, m: torch.Tensor, width: int) -> torch.Tensor:
-    "`out` with its last position's features multiplied by 2·m, each mask value covering `width` features."
-    mult = torch.ones(out.shape[-1], device=out.device, dtype=out.dtype).repeat(*out.shape[:-1], 1)
-    mult[..., -1, :] = (2 * m).repeat_interleave(width).to(out.dtype)
-    return out * mult
+def _scale_last(out: torch.Tensor, m: torch.Tensor, width: int | None) -> torch.Tensor:
+    """`out` with its last position's components multiplied by 2·m: `width` features per mask value of a flat output
+    [..., positions, features], or (`width` None) whole heads of per-head states [..., positions, heads, head_dim]."""
+    scale = (2 * m).to(out.dtype)
+    if width is None:
+        return torch.cat([out[..., :-1, :, :], out[..., -1:, :, :] * scale[:, None]], dim=-3)
+    return torch.cat([out[..., :-1, :], out[..., -1:, :] * scale.repeat_interleave(width)], dim=-2)
 
 def masking(model, masks: dict[str, list[torch.Tensor]]) -> Hooks:
     """Hooks that multiply each component's output at the last position by 2·m (DCM): m = 1 doubles it, 0.5 leaves it,
-    0 removes it. Q, K and V heads are slices of their projection's output; neurons are `down_proj` inputs."""
+    0 removes it. Q, K and V heads are scaled where the attention reads them: after the per-head norm where the model
+    has one (`Adapter.head_states`), else as slices of the projection's output; neurons are `down_proj` inputs."""
     adapter, hooks = Adapter(model), Hooks()
     for kind, per_layer in masks.items():
         for i, m in enumerate(per_layer):
             if m.numel() == 0: continue
             if kind == "neuron":
                 hooks.input(adapter.mlp(i).down_proj, f"neuron@{i}", lambda x, m=m: _scale_last(x, m, 1))
-            else:
-                d = adapter.head_dim(i)
-                hooks.output(_projection(adapter, kind, i), f"{kind}@{i}", lambda x, m=m, d=d: _scale_last(x, m, d))
+                continue
+            site = adapter.head_states(kind, i)
+            if site is None: raise ComponentOutOfRange(f"Layer {i} has no {kind} heads of its own (shared keys/values).")
+            width = adapter.head_dim(i) if isinstance(site, torch.nn.Linear) else None
+            hooks.output(site, f"{kind}@{i}", lambda x, m=m, w=width: _scale_last(x, m, w))
     return hooks
 
 def kept(masks: dict[str, list[torch.Tensor]]) -> list[Component]:
@@ -92,47 +98,49 @@ def kept(masks: dict[str, list[torch.Tensor]]) -> list[Component]:
             for j in (m >= 0.5).nonzero().flatten().tolist()]
 
 # %% ../nbs/api/amplify.ipynb #2a749e72
-def learn_mask(model, enc: dict, lam: float = 0.01, epochs: int = 50, lr: float = 5e-3, batch_size: int = 8,
-               seed: int = 0, progress: bool = True) -> dict:
-    """Paper 3's DCM: one mask value per component, initialised to 1, trained with Adam (`lr`, StepLR(5, 0.9)) to raise
+def learn_mask(model, enc: dict, lam: float = 0.01, steps: int = 400, lr: float = 0.02, batch_size: int = 8,
+               patience: int | None = None, tolerance: float = 0.1, seed: int = 0, progress: bool = True) -> dict:
+    """Paper 3's DCM: one mask value per component, initialised to 1, trained with Adam at a constant `lr` for at most
+    `steps` optimiser steps (batches of `batch_size` cases, reshuffled each epoch with `seed`) to raise
     logit(target) − logit(foil) of the cases `enc` (from `loopbook.cases.encode_cases`) under an L1 penalty `lam`,
-    clamped to [0, 1]. It stops early when the kept count has not changed for a fifth of an epoch's batches (once it
-    has left all-ones). Returns the masks, the kept components and the log; the model's weights are not touched."""
+    clamped to [0, 1]. It stops once the mask has left all-ones and its kept count has **settled**: over the last
+    `patience` steps (default: the larger of one epoch and 0.5 / lr) it stayed within `tolerance` of its value (at
+    least 1 component). Returns the masks, the kept components, `settled`, and the per-step log; the model's weights
+    are not touched."""
     dev, counts = next(model.parameters()).device, sizes(model)
     masks = {k: [torch.ones(n, device=dev, requires_grad=True) for n in per_layer] for k, per_layer in counts.items()}
     params = [m for per_layer in masks.values() for m in per_layer if m.numel()]
     total = sum(m.numel() for m in params)
     opt = torch.optim.Adam(params, lr=lr)
-    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=5, gamma=0.9)
     frozen = [p.requires_grad for p in model.parameters()]
     for p in model.parameters(): p.requires_grad_(False)
     n, g = len(enc["target"]), torch.Generator().manual_seed(seed)
-    per_epoch = -(-n // batch_size)
-    patience, same, last, log = max(1, round(0.2 * per_epoch)), 0, total, []
+    patience = patience or max(-(-n // batch_size), math.ceil(0.5 / lr))
+    def settled(log) -> bool:
+        window = [r["kept"] for r in log[-patience - 1:]]
+        return len(window) > patience and window[-1] < total and max(window) - min(window) <= max(1, tolerance * window[-1])
+    log, step = [], 0
     try:
-        with masking(model, masks):
-            for epoch in tqdm(range(epochs), desc=f"DCM λ={lam:g}", disable=not progress):
+        with masking(model, masks), tqdm(total=steps, desc=f"DCM λ={lam:g}", disable=not progress) as bar:
+            while step < steps and not settled(log):
                 order = torch.randperm(n, generator=g)
-                shuffled = {k: v[order] for k, v in enc.items()}
-                for inputs, target, foil in batches(shuffled, batch_size, dev):
+                for inputs, target, foil in batches({k: v[order] for k, v in enc.items()}, batch_size, dev):
                     diff = contrast(model, inputs, target, foil)
                     loss = -diff.mean() + lam * sum(m.abs().sum() for m in params)
                     opt.zero_grad(); loss.backward(); opt.step()
                     with torch.no_grad():
                         for m in params: m.clamp_(0, 1)
-                    active = int(sum((m >= 0.5).sum() for m in params))
-                    same = same + 1 if active == last else 0
-                    last = active
-                    log.append(dict(epoch=epoch, loss=loss.item(), contrast=diff.mean().item(), kept=active))
-                    if same >= patience and active < total: break
-                else:
-                    sched.step(); continue
-                break
+                    step += 1
+                    log.append(dict(step=step, loss=loss.item(), contrast=diff.mean().item(),
+                                    kept=int(sum((m >= 0.5).sum() for m in params))))
+                    bar.update()
+                    if step >= steps or settled(log): break
     finally:
         for p, f in zip(model.parameters(), frozen): p.requires_grad_(f)
     masks = {k: [m.detach() for m in per_layer] for k, per_layer in masks.items()}
     chosen = kept(masks)
-    return dict(masks=masks, kept=chosen, share=len(chosen) / total, total=total, lam=lam, log=log)
+    return dict(masks=masks, kept=chosen, share=len(chosen) / total, total=total, lam=lam, steps=step,
+                settled=settled(log), patience=patience, log=log)
 
 # %% ../nbs/api/amplify.ipynb #241f551b
 def _rows(adapter: Adapter, c: Component) -> tuple[torch.nn.Parameter, slice]:
@@ -149,15 +157,20 @@ def _gradient(model, enc: dict, batch_size: int) -> None:
     for inputs, target, foil in batches(enc, batch_size, dev):
         (-contrast(model, inputs, target, foil).sum() / n).backward()
 
+def checkpoints(steps: int) -> list[int]:
+    "The steps a validation score is taken at (paper 3): before the first, every 2 up to 10, every 5 after, and the last."
+    return sorted({0} | set(range(2, min(10, steps) + 1, 2)) | set(range(15, steps + 1, 5)) | {steps})
+
 def _descend(model, enc: dict, rows: list, edits: list, c: float, steps: int, validate, batch_size: int,
-             progress: bool) -> tuple[Applied, list[dict]]:
-    "`steps` full-batch steps W ← W + c·∇L on the weight slices `rows` [(parameter, index)] only, keeping the best-validated."
+             progress: bool, patience: int | None = None) -> tuple[Applied, list[dict]]:
+    """`steps` full-batch steps W ← W + c·∇L on the weight slices `rows` [(parameter, index)] only, keeping the
+    best-validated; with `patience`, stopping once the best validation score is `patience` steps old."""
     names = {id(p): n for n, p in model.named_parameters()}
     applied = Applied(model, edits, [(names[id(p)], p, (idx,), p[idx].detach().clone()) for p, idx in rows])
     weights = list({id(p): p for p, _ in rows}.values())
     frozen = {id(p): p.requires_grad for p in model.parameters()}
     for p in model.parameters(): p.requires_grad_(any(p is w for w in weights))
-    checks = {0} | set(range(2, min(10, steps) + 1, 2)) | set(range(15, steps + 1, 5)) | {steps}
+    checks = set(checkpoints(steps))
     log, best = [], None
     def check(step):
         nonlocal best
@@ -172,7 +185,9 @@ def _descend(model, enc: dict, rows: list, edits: list, c: float, steps: int, va
             _gradient(model, enc, batch_size)
             with torch.no_grad():
                 for p, idx in rows: p[idx] += c * p.grad[idx]
-            if step in checks: check(step)
+            if step in checks:
+                check(step)
+                if validate and patience is not None and step - best[1] >= patience: break
         if best is not None:
             with torch.no_grad():
                 for (p, idx), w in zip(rows, best[2]): p[idx] = w
@@ -185,22 +200,23 @@ def _descend(model, enc: dict, rows: list, edits: list, c: float, steps: int, va
     return applied, log
 
 def amplify(model, enc: dict, components: list[Component], c: float = -1e-4, steps: int = 50, validate=None,
-            batch_size: int = 32, progress: bool = True) -> tuple[Applied, list[dict]]:
+            batch_size: int = 32, patience: int | None = None, progress: bool = True) -> tuple[Applied, list[dict]]:
     """Paper 3's update: `steps` steps of W ← W + c·∇L, L = −mean(logit(target) − logit(foil)) over all cases, on the
     weight rows of `components` only (q/k/v head blocks, up_proj rows); nothing else changes. With `validate(model)`
     (higher is better), scored before the first step, every 2 steps up to 10 and every 5 after, the best-scoring weights
-    are kept (the log marks that step `chosen`). Returns an `Applied` (undo() restores the weights bit-exactly;
+    are kept (the log marks that step `chosen`); with `patience`, the run stops once the best score is that many steps
+    old (paper 3 runs every step: None). Returns an `Applied` (undo() restores the weights bit-exactly;
     `loopbook.edits.save_edited` saves it) and the log."""
     if not components: raise LoopbookError("amplify needs at least one component to update (DCM kept none).")
     adapter = Adapter(model)
     rows = [_rows(adapter, c) for c in components]
-    return _descend(model, enc, rows, list(components), c, steps, validate, batch_size, progress)
+    return _descend(model, enc, rows, list(components), c, steps, validate, batch_size, progress, patience)
 
 def amplify_all(model, enc: dict, c: float = -1e-4, steps: int = 50, validate=None, batch_size: int = 32,
-                progress: bool = True) -> tuple[Applied, list[dict]]:
+                patience: int | None = None, progress: bool = True) -> tuple[Applied, list[dict]]:
     "Paper 3's ablation without the mask: the same steps as `amplify` on every parameter of the model."
     rows = [(p, slice(None)) for p in model.parameters()]
-    return _descend(model, enc, rows, [], c, steps, validate, batch_size, progress)
+    return _descend(model, enc, rows, [], c, steps, validate, batch_size, progress, patience)
 
 @torch.no_grad()
 def _mean_contrast(model, enc, batch_size):
@@ -330,12 +346,16 @@ def read_pivots(path) -> list[Case]:
 
 # %% ../nbs/api/amplify.ipynb #204a27c8
 def finetune(model, tokenizer, examples: list[tuple[str, str]], lr: float = 1e-5, epochs: int = 10, batch_size: int = 8,
-             accumulation: int = 2, warmup: int = 15, weight_decay: float = 0.0, lora=None, seed: int = 0,
-             progress: bool = True) -> tuple[Applied, list[dict]]:
+             accumulation: int = 2, warmup: int = 15, weight_decay: float = 0.0, lora=None, steps: int | None = None,
+             validate=None, patience: int | None = None, seed: int = 0, progress: bool = True) -> tuple[Applied, dict]:
     """Paper 3's baselines: supervised fine-tuning on (prompt, target) pairs with the loss on the target tokens only,
     AdamW with linear warm-up and decay (`transformers.get_linear_schedule_with_warmup`), gradients clipped at 1.0.
     With `lora` (a `peft.LoraConfig`) only LoRA adapters train, and they are merged into the weights afterwards, so both
-    baselines end as a plain weight change: an `Applied` whose undo() restores every weight bit-exactly."""
+    baselines end as a plain weight change: an `Applied` whose undo() restores every weight bit-exactly. `steps`
+    (optimiser steps) replaces `epochs` with as many seeded epochs as it takes. With `validate(model)` (higher is
+    better), scored at `checkpoints(steps)` as `amplify` does, the best-scoring weights are kept, and with `patience`
+    training stops once the best score is that many optimiser steps old. Returns the `Applied` and a log: `loss` per
+    batch, and `checks` ({step, score, chosen}) when validated."""
     from transformers import get_linear_schedule_with_warmup
     eos, pad, dev = tokenizer.eos_token_id, tokenizer.pad_token_id, next(model.parameters()).device
     saved = [(n, p, (slice(None),), p.detach().clone()) for n, p in model.named_parameters()]
@@ -343,8 +363,10 @@ def finetune(model, tokenizer, examples: list[tuple[str, str]], lr: float = 1e-5
     seqs = [(tokenizer(a)["input_ids"], tokenizer(b, add_special_tokens=False)["input_ids"] + [eos]) for a, b in examples]
     frozen = {id(p): p.requires_grad for p in model.parameters()}
     g = torch.Generator().manual_seed(seed)
+    if steps is not None: epochs = -(-steps * batch_size * accumulation // len(seqs))
     order = [i for _ in range(epochs) for i in torch.randperm(len(seqs), generator=g).tolist()]
     chunks = [order[s: s + batch_size] for s in range(0, len(order), batch_size)]
+    if steps is not None: chunks = chunks[: steps * accumulation]
     total = -(-len(chunks) // accumulation)
     torch.manual_seed(seed)
     tuned = model
@@ -356,9 +378,18 @@ def finetune(model, tokenizer, examples: list[tuple[str, str]], lr: float = 1e-5
     params = [p for p in tuned.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
     sched = get_linear_schedule_with_warmup(opt, warmup, total)
-    log = []
+    log, checks, best, done = [], [], None, 0
+    def check():
+        nonlocal best
+        tuned.eval()
+        score = validate(model)
+        checks.append(dict(step=done, score=score))
+        if best is None or score > best[0]: best = (score, done, [p.detach().clone() for p in params])
+        tuned.train()
+    wanted = set(checkpoints(total)) if validate else set()
     try:
         tuned.train()
+        if validate: check()
         for k, chunk in enumerate(tqdm(chunks, desc="fine-tuning (LoRA)" if lora else "fine-tuning", disable=not progress)):
             rows = [seqs[i] for i in chunk]
             width = max(len(a) + len(b) for a, b in rows)
@@ -369,7 +400,15 @@ def finetune(model, tokenizer, examples: list[tuple[str, str]], lr: float = 1e-5
             if (k + 1) % accumulation == 0 or k + 1 == len(chunks):
                 torch.nn.utils.clip_grad_norm_(params, 1.0)
                 opt.step(); sched.step(); opt.zero_grad(set_to_none=True)
-            log.append(dict(step=k, loss=loss.item()))
+                done += 1
+                if done in wanted:
+                    check()
+                    if patience is not None and done - best[1] >= patience: break
+            log.append(loss.item())
+        if best is not None:
+            with torch.no_grad():
+                for p, w in zip(params, best[2]): p.copy_(w)
+            for row in checks: row["chosen"] = row["step"] == best[1]
         if lora is not None: tuned.merge_and_unload()
     except BaseException:
         if lora is not None and tuned is not model: tuned.unload()
@@ -377,4 +416,4 @@ def finetune(model, tokenizer, examples: list[tuple[str, str]], lr: float = 1e-5
     finally:
         model.eval()
         for p in model.parameters(): p.requires_grad_(frozen.get(id(p), False)); p.grad = None
-    return applied, log
+    return applied, dict(loss=log, checks=checks)

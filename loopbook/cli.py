@@ -177,13 +177,14 @@ def amplify(args) -> None:
         val = encode_cases(read_pivots(args.val), tokenizer)
         score = lambda m: contrasts(m, val).mean().item()
     before = contrasts(model, enc).mean().item()
-    mask = learn_mask(model, enc, lam=args.lam, seed=args.seed)
+    mask = learn_mask(model, enc, lam=args.lam, steps=args.mask_steps, seed=args.seed)
     applied, log = update(model, enc, mask["kept"], c=args.c, steps=args.steps, validate=score)
     after = contrasts(model, enc).mean().item()
     save_edited(model, tokenizer, applied, args.out, base=str(args.model))
     kinds = {k: sum(c.kind == k for c in mask["kept"]) for k in ("q", "k", "v", "neuron")}
     print(f"DCM (λ = {args.lam:g}) kept {len(mask['kept'])} of {mask['total']} components ({mask['share']:.2%}): "
-          + ", ".join(f"{n} {k}" for k, n in kinds.items()))
+          + ", ".join(f"{n} {k}" for k, n in kinds.items())
+          + f"; {mask['steps']} optimiser steps, " + ("settled" if mask["settled"] else "still changing at the budget's end"))
     print(f"contrast logit(desired) − logit(undesired), mean over {len(found)} cases: {before:+.3f} → {after:+.3f} "
           f"(c = {args.c:g}, {args.steps} steps{', best validation step kept' if score else ''})")
     print(f"saved to {args.out} with its manifest {MANIFEST}")
@@ -232,6 +233,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--lam", type=float, default=0.01, help="DCM's L1 weight λ (paper 3 sweeps 0.5, 0.1, 0.05, 0.01)")
     s.add_argument("--c", type=float, default=-1e-4, help="step size c of W ← W + c·∇L, written --c=-1e-3 (paper 3: -1e-4, -1e-3, -5e-3)")
     s.add_argument("--steps", type=int, default=50, help="update steps")
+    s.add_argument("--mask-steps", type=int, default=400, help="DCM's budget of optimiser steps (it stops earlier once the kept count settles)")
     s.add_argument("--seed", type=int, default=0, help="seed of the mask's batch order")
     s.add_argument("--out", required=True, help="folder for the updated checkpoint (a standard Hugging Face checkpoint)")
     s.set_defaults(run=amplify)
