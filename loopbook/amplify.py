@@ -104,7 +104,7 @@ def learn_mask(model, enc: dict, lam: float = 0.01, steps: int = 400, lr: float 
     `steps` optimiser steps (batches of `batch_size` cases, reshuffled each epoch with `seed`) to raise
     logit(target) − logit(foil) of the cases `enc` (from `loopbook.cases.encode_cases`) under an L1 penalty `lam`,
     clamped to [0, 1]. It stops once the mask has left all-ones and its kept count has **settled**: over the last
-    `patience` steps (default: the larger of one epoch and 0.5 / lr) it stayed within `tolerance` of its value (at
+    `patience` steps (default: the larger of one epoch and 1 / lr) it stayed within `tolerance` of its value (at
     least 1 component). Returns the masks, the kept components, `settled`, and the per-step log; the model's weights
     are not touched."""
     dev, counts = next(model.parameters()).device, sizes(model)
@@ -115,7 +115,7 @@ def learn_mask(model, enc: dict, lam: float = 0.01, steps: int = 400, lr: float 
     frozen = [p.requires_grad for p in model.parameters()]
     for p in model.parameters(): p.requires_grad_(False)
     n, g = len(enc["target"]), torch.Generator().manual_seed(seed)
-    patience = patience or max(-(-n // batch_size), math.ceil(0.5 / lr))
+    patience = patience or max(-(-n // batch_size), math.ceil(1 / lr))
     def settled(log) -> bool:
         window = [r["kept"] for r in log[-patience - 1:]]
         return len(window) > patience and window[-1] < total and max(window) - min(window) <= max(1, tolerance * window[-1])
