@@ -94,9 +94,9 @@ def test_loop_cases_for_amplify_then_amplify(tmp_path):
     assert rows and all({"prefix", "desired", "undesired"} <= set(row) and row["desired"] != row["undesired"] for row in rows)
     (tmp_path / "few.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows[:8]))
     r = run("amplify", "--model", "organism", "--cases", str(tmp_path / "few.jsonl"), "--lam", "0.5", "--steps", "2",
-            "--c=-1e-3", "--out", str(tmp_path / "amplified"))
+            "--mask-steps", "60", "--c=-1e-3", "--out", str(tmp_path / "amplified"))
     assert r.returncode == 0, r.stderr
-    assert "components (" in r.stdout and "contrast logit(desired)" in r.stdout
+    assert "components (" in r.stdout and "contrast logit(desired)" in r.stdout and "60 optimiser steps" in r.stdout
     manifest = json.loads((tmp_path / "amplified" / "loopbook_edits.json").read_text())
     assert manifest["edits"] and all(e["op"] == "cca" for e in manifest["edits"])
     (tmp_path / "empty.jsonl").write_text("")
