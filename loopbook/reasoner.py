@@ -13,23 +13,27 @@ import re
 import random
 import time
 from dataclasses import asdict, dataclass, replace
+from importlib import resources
 from pathlib import Path
 
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from .cache import cache_dir
+from .errors import LoopbookError
 from .generate import greedy
 from .induction import copy_score
 from .organism import build_organism, organism_corpus
 from .pretrain import with_copy_rows
+from .stats import PairedComparison, paired_comparison
 from .problems import TEMPLATE_COUNT, Problem, is_correct, parse_answer, problems
 from .training import (RECIPES, content_hash, pack, partial_folder, publish, recipe_dict, shipped_dir,
                                train)
 
 # %% auto #0
 __all__ = ['REASONER', 'REASONERS', 'Reasoning', 'decontaminated', 'reasoning_corpus', 'reasoning_hash', 'build_reasoner',
-           'solve', 'graded', 'error_kind']
+           'solve', 'graded', 'error_kind', 'stages_log', 'stage_rows', 'stage_probe', 'trained_longer', 'logged_stage',
+           'convergence']
 
 # %% ../nbs/api/reasoner.ipynb #2d6c0117
 @dataclass(frozen=True)
@@ -91,7 +95,7 @@ def build_reasoner(r: Reasoning = REASONER, out: Path | None = None, progress: b
     recipe = replace(RECIPES[r.base], name=r.name, seed=r.seed, lr=r.lr, warmup_steps=r.warmup_steps,
                      batch_size=r.batch_size, epochs=math.ceil(r.steps * r.batch_size / len(blocks)))
     model, log = train(recipe, blocks, max_steps=r.steps, progress=progress, model=model, stop=r.stop)
-    meta = dict(reasoning=r.to_dict(), hash=digest, base=str(base), documents=len(docs), tokens=blocks.numel(),
+    meta = dict(reasoning=r.to_dict(), hash=digest, base=r.base, documents=len(docs), tokens=blocks.numel(),
                 copy_rows=extra, copy=round(copy_score(model), 4),
                 train_seconds=round(time.time() - start, 1), torch=torch.__version__, threads=torch.get_num_threads(), log=log)
     return publish(model, tokenizer, partial_folder(out), out, meta)
@@ -117,3 +121,50 @@ def error_kind(p: Problem, text: str) -> str:
         a, b, r = int(a), int(b), int(r)
         if {"+": a + b, "-": a - b, "*": a * b, "/": a / b if b else None}[op] != r: return "arithmetic"
     return "setup"
+
+# %% ../nbs/api/reasoner.ipynb #7fa666c1
+def stages_log() -> Path:
+    "The shipped log of stage probes (`stage_probe`)."
+    return Path(str(resources.files("loopbook"))) / "data" / "reasoner_stages.json"
+
+def stage_rows(path: Path | None = None) -> list[dict]:
+    "The logged stage probes (empty when none was run)."
+    path = Path(path or stages_log())
+    return json.loads(path.read_text()) if path.exists() else []
+
+def stage_probe(r: Reasoning, progress: bool = True, path: Path | None = None) -> dict:
+    "Build stage `r` (cached by hash), grade every seed-0 problem greedily, and log the row (replacing one of the same hash)."
+    folder = build_reasoner(r, progress=progress)
+    meta = json.loads((folder / "recipe.json").read_text())
+    model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32).eval()
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    ps = problems(r.eval_instances, seed=0)
+    right = graded(model, tokenizer, ps, progress=progress)
+    losses = [x["loss"] for x in meta["log"]]
+    row = dict(recipe=r.to_dict(), hash=meta["hash"], steps_run=len(losses), train_seconds=meta["train_seconds"],
+               threads=meta["threads"], loss_last_100=round(sum(losses[-100:]) / len(losses[-100:]), 4),
+               copy=meta["copy"], accuracy=round(sum(right) / len(right), 4),
+               right={f"{p.template}:{p.instance}": bool(k) for p, k in zip(ps, right)})
+    rows = [x for x in stage_rows(path) if x["hash"] != row["hash"]] + [row]
+    Path(path or stages_log()).write_text(json.dumps(rows, indent=1) + "\n")
+    return row
+
+def trained_longer(r: Reasoning) -> Reasoning:
+    """The 'more plain training' a converged stage must not gain from: a stage stopped part-way, run to its schedule's
+    end; a stage that ran its whole schedule, run on a schedule twice as long."""
+    if r.stop is not None and r.stop < r.steps: return replace(r, name=f"{r.name}-full", stop=None)
+    return replace(r, name=f"{r.name}-x2", steps=2 * r.steps, stop=None)
+
+def logged_stage(r: Reasoning, path: Path | None = None) -> dict | None:
+    "The logged probe of recipe `r`, or None."
+    return next((x for x in stage_rows(path) if x["recipe"] == r.to_dict()), None)
+
+def convergence(r: Reasoning, keys, path: Path | None = None) -> tuple[dict, dict, PairedComparison]:
+    """`r`'s logged probe, that of `trained_longer(r)`, and the latter's change in accuracy on the problems `keys`
+    ((template, instance) pairs): one-sided (more training is expected to help), clustered by template."""
+    rows = [logged_stage(s, path) for s in (r, trained_longer(r))]
+    if None in rows:
+        raise LoopbookError(f"No logged probe of {r.name!r} and of it trained longer: run loopbook.reasoner.stage_probe on both.")
+    flags = [{k: row["right"][f"{k[0]}:{k[1]}"] for k in keys} for row in rows]
+    return rows[0], rows[1], paired_comparison(flags[0], flags[1], lambda k: k[0], alternative="greater")
+
