@@ -130,7 +130,9 @@ def stages_log() -> Path:
 def stage_rows(path: Path | None = None) -> list[dict]:
     "The logged stage probes (empty when none was run)."
     path = Path(path or stages_log())
-    return json.loads(path.read_text()) if path.exists() else []
+    if not path.exists(): return []
+    try: return json.loads(path.read_text())
+    except json.JSONDecodeError as e: raise LoopbookError(f"{path} is not JSON ({e.msg}, line {e.lineno}).") from None
 
 def stage_probe(r: Reasoning, progress: bool = True, path: Path | None = None) -> dict:
     "Build stage `r` (cached by hash), grade every seed-0 problem greedily, and log the row (replacing one of the same hash)."
